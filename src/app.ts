@@ -1,0 +1,61 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { AppDeps } from './context.ts';
+import { AppError } from './errors.ts';
+import { docsRoutes } from './http/docs.ts';
+import type { AppEnv } from './http/env.ts';
+import { createErrorHandler, problemResponse } from './http/problem.ts';
+import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
+import { marketRoutes } from './modules/markets/markets.routes.ts';
+import { healthRoutes } from './modules/meta/health.routes.ts';
+import { sandboxRoutes } from './modules/sandbox/sandbox.routes.ts';
+import { renderRoutes } from './modules/serving/render.routes.ts';
+import { templateRoutes } from './modules/templates/templates.routes.ts';
+import { versionRoutes } from './modules/versions/versions.routes.ts';
+
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use(requestId());
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('payload-too-large');
+      },
+    }),
+  );
+  app.onError(createErrorHandler(deps.i18n, deps.log));
+  app.notFound((c) =>
+    problemResponse(c, new AppError('not-found', { params: { resource: c.req.path } }), deps.i18n),
+  );
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', marketRoutes(deps));
+  app.route('/', templateRoutes(deps));
+  app.route('/', versionRoutes(deps));
+  app.route('/', renderRoutes(deps));
+  app.route('/', sandboxRoutes(deps));
+  app.route('/', apiKeyRoutes(deps));
+  app.route('/', docsRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `Authorization: Bearer vt_live_…`',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Vetted',
+      version: '1',
+      description:
+        'Lifecycle of WhatsApp message templates per market and language: draft, lint, submit, approve, serve. Errors are RFC 9457 problem+json.',
+    },
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

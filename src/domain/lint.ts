@@ -1,0 +1,303 @@
+import type { ContentComponent, TemplateCategory, TemplateVariable, VersionContent } from './content.ts';
+import { type ParsedTemplate, type Placeholder, parseTemplateText } from './template-syntax.ts';
+
+export type Severity = 'error' | 'warning';
+
+export interface LintFinding {
+  rule: string;
+  severity: Severity;
+  component: ContentComponent;
+  /** English default text. */
+  message: string;
+  /** i18n key, `lint.<rule>`. */
+  messageKey: string;
+  params: Record<string, string | number>;
+  line?: number;
+  column?: number;
+  buttonIndex?: number;
+}
+
+export interface LintContext {
+  content: VersionContent;
+  variables: TemplateVariable[];
+  category: TemplateCategory;
+  language: string;
+}
+
+export interface ParsedContent {
+  header?: ParsedTemplate;
+  body: ParsedTemplate;
+  footer?: ParsedTemplate;
+  buttons: Array<{ text?: ParsedTemplate; url?: ParsedTemplate }>;
+}
+
+export type LintRule = { id: string; check(ctx: LintContext, parsed: ParsedContent): LintFinding[] };
+
+/** Meta's character limits for text components. */
+export const TEXT_LIMITS = { header: 60, body: 1024, footer: 60 } as const;
+
+/** Characters as people count them (code points), so an emoji is one character. */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+type Params = Record<string, string | number>;
+
+function fill(template: string, params: Params): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    Object.hasOwn(params, key) ? String(params[key]) : whole,
+  );
+}
+
+interface FindingInput {
+  severity: Severity;
+  component: ContentComponent;
+  params?: Params;
+  line?: number | undefined;
+  column?: number | undefined;
+  buttonIndex?: number | undefined;
+}
+
+export type Report = (input: FindingInput) => LintFinding;
+
+/**
+ * A rule has one i18n key (`lint.<id>`) and one English message template; `{param}` slots are filled from
+ * each finding's params.
+ */
+export function defineRule(
+  id: string,
+  englishTemplate: string,
+  check: (ctx: LintContext, parsed: ParsedContent, report: Report) => LintFinding[],
+): LintRule {
+  const report: Report = (input) => {
+    const params = input.params ?? {};
+    const result: LintFinding = {
+      rule: id,
+      severity: input.severity,
+      component: input.component,
+      message: fill(englishTemplate, params),
+      messageKey: `lint.${id}`,
+      params,
+    };
+    if (input.line !== undefined) result.line = input.line;
+    if (input.column !== undefined) result.column = input.column;
+    if (input.buttonIndex !== undefined) result.buttonIndex = input.buttonIndex;
+    return result;
+  };
+  return { id, check: (ctx, parsed) => check(ctx, parsed, report) };
+}
+
+/** Every parsed text of a version, tagged with where it lives. */
+export interface ParsedPart {
+  component: ContentComponent;
+  field: 'text' | 'url';
+  buttonIndex?: number;
+  parsed: ParsedTemplate;
+}
+
+export function parsedParts(parsed: ParsedContent): ParsedPart[] {
+  const parts: ParsedPart[] = [];
+  if (parsed.header) parts.push({ component: 'header', field: 'text', parsed: parsed.header });
+  parts.push({ component: 'body', field: 'text', parsed: parsed.body });
+  if (parsed.footer) parts.push({ component: 'footer', field: 'text', parsed: parsed.footer });
+  parsed.buttons.forEach((button, buttonIndex) => {
+    if (button.text) parts.push({ component: 'buttons', field: 'text', buttonIndex, parsed: button.text });
+    if (button.url) parts.push({ component: 'buttons', field: 'url', buttonIndex, parsed: button.url });
+  });
+  return parts;
+}
+
+function locate(part: ParsedPart, placeholder?: Placeholder) {
+  return {
+    component: part.component,
+    buttonIndex: part.buttonIndex,
+    line: placeholder?.line,
+    column: placeholder?.column,
+  };
+}
+
+const syntaxRule = defineRule(
+  'syntax',
+  'Only plain {{variable}} placeholders are allowed; found: {construct}.',
+  (_ctx, parsed, report) =>
+    parsedParts(parsed).flatMap((part) =>
+      part.parsed.issues.map((issue) =>
+        report({
+          ...locate(part),
+          severity: 'error',
+          params: { construct: issue.construct },
+          line: issue.line,
+          column: issue.column,
+        }),
+      ),
+    ),
+);
+
+const undeclaredVariableRule = defineRule(
+  'undeclared-variable',
+  'Variable {name} is used but not declared on the template.',
+  (ctx, parsed, report) => {
+    const declared = new Set(ctx.variables.map((variable) => variable.name));
+    return parsedParts(parsed).flatMap((part) => {
+      const first = new Map<string, Placeholder>();
+      for (const placeholder of part.parsed.placeholders) {
+        if (!declared.has(placeholder.name) && !first.has(placeholder.name)) {
+          first.set(placeholder.name, placeholder);
+        }
+      }
+      return [...first.values()].map((placeholder) =>
+        report({ ...locate(part, placeholder), severity: 'error', params: { name: placeholder.name } }),
+      );
+    });
+  },
+);
+
+const unusedVariableRule = defineRule(
+  'unused-variable',
+  'Variable {name} is declared on the template but not used in this text.',
+  (ctx, parsed, report) => {
+    const used = new Set(parsedParts(parsed).flatMap((part) => part.parsed.variables));
+    return ctx.variables
+      .filter((variable) => !used.has(variable.name))
+      .map((variable) => report({ severity: 'warning', component: 'body', params: { name: variable.name } }));
+  },
+);
+
+const bodyRequiredRule = defineRule('body-required', 'The body is required.', (ctx, _parsed, report) =>
+  ctx.content.body.trim() === '' ? [report({ severity: 'error', component: 'body' })] : [],
+);
+
+const lengthRule = defineRule(
+  'length',
+  'The {component} has {length} characters; the limit is {limit}.',
+  (ctx, _parsed, report) => {
+    const texts: Array<[keyof typeof TEXT_LIMITS, string | null | undefined]> = [
+      ['header', ctx.content.header],
+      ['body', ctx.content.body],
+      ['footer', ctx.content.footer],
+    ];
+    return texts.flatMap(([component, text]) => {
+      const length = characterCount(text ?? '');
+      const limit = TEXT_LIMITS[component];
+      if (length <= limit) return [];
+      return [report({ severity: 'error', component, params: { component, limit, length } })];
+    });
+  },
+);
+
+const footerVariablesRule = defineRule(
+  'footer-variables',
+  'The footer cannot contain variables; remove {name}.',
+  (_ctx, parsed, report) =>
+    (parsed.footer?.placeholders ?? []).map((placeholder) =>
+      report({
+        severity: 'error',
+        component: 'footer',
+        params: { name: placeholder.name },
+        line: placeholder.line,
+        column: placeholder.column,
+      }),
+    ),
+);
+
+const HEADER_VARIABLE_LIMIT = 1;
+
+const headerVariablesRule = defineRule(
+  'header-variables',
+  'The header may contain at most {limit} variable; it has {count}.',
+  (_ctx, parsed, report) => {
+    const placeholders = parsed.header?.placeholders ?? [];
+    if (placeholders.length <= HEADER_VARIABLE_LIMIT) return [];
+    const firstExtra = placeholders[HEADER_VARIABLE_LIMIT];
+    return [
+      report({
+        severity: 'error',
+        component: 'header',
+        params: { limit: HEADER_VARIABLE_LIMIT, count: placeholders.length },
+        line: firstExtra?.line,
+        column: firstExtra?.column,
+      }),
+    ];
+  },
+);
+
+const urlVariablePositionRule = defineRule(
+  'url-variable-position',
+  'A button URL may contain one variable, only at its very end; found {count} ({name}).',
+  (ctx, parsed, report) => {
+    const buttons = ctx.content.buttons ?? [];
+    return parsed.buttons.flatMap((button, buttonIndex) => {
+      const url = button.url;
+      if (!url) return [];
+      const urlLength = buttons[buttonIndex]?.url?.length ?? 0;
+      const [first, second] = url.placeholders;
+      if (!first) return [];
+      if (second === undefined && first.end === urlLength) return [];
+      const part: ParsedPart = { component: 'buttons', field: 'url', buttonIndex, parsed: url };
+      const culprit = second ?? first;
+      return [
+        report({
+          ...locate(part, culprit),
+          severity: 'error',
+          params: { count: url.placeholders.length, name: culprit.name },
+        }),
+      ];
+    });
+  },
+);
+
+export const coreRules: LintRule[] = [
+  syntaxRule,
+  undeclaredVariableRule,
+  unusedVariableRule,
+  bodyRequiredRule,
+  lengthRule,
+  footerVariablesRule,
+  headerVariablesRule,
+  urlVariablePositionRule,
+];
+
+function present(text: string | null | undefined): text is string {
+  return text !== undefined && text !== null && text !== '';
+}
+
+export function parseContent(content: VersionContent): ParsedContent {
+  const parsed: ParsedContent = {
+    body: parseTemplateText(content.body),
+    buttons: (content.buttons ?? []).map((button) => {
+      const entry: { text?: ParsedTemplate; url?: ParsedTemplate } = {};
+      if (present(button.text)) entry.text = parseTemplateText(button.text);
+      if (present(button.url)) entry.url = parseTemplateText(button.url);
+      return entry;
+    }),
+  };
+  if (present(content.header)) parsed.header = parseTemplateText(content.header);
+  if (present(content.footer)) parsed.footer = parseTemplateText(content.footer);
+  return parsed;
+}
+
+const COMPONENT_ORDER: Record<ContentComponent, number> = { header: 0, body: 1, footer: 2, buttons: 3 };
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1 };
+
+export function lintContent(ctx: LintContext, rules: LintRule[] = coreRules): LintFinding[] {
+  const parsed = parseContent(ctx.content);
+  const findings = rules.flatMap((rule) => rule.check(ctx, parsed));
+  // Array.prototype.sort is stable, so rule order is kept within a component.
+  return findings.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      COMPONENT_ORDER[a.component] - COMPONENT_ORDER[b.component] ||
+      (a.buttonIndex ?? -1) - (b.buttonIndex ?? -1),
+  );
+}
+
+export function hasErrors(findings: LintFinding[]): boolean {
+  return findings.some((item) => item.severity === 'error');
+}
+
+export function usedVariables(content: VersionContent): string[] {
+  const parts = parsedParts(parseContent(content));
+  return [...new Set(parts.flatMap((part) => part.parsed.variables))];
+}

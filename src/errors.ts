@@ -1,0 +1,67 @@
+/**
+ * The closed list of problem types the API answers with. Senders branch on these slugs
+ * (`/problems/<type>`), so a type is never renamed once published.
+ */
+export const PROBLEM_STATUS = {
+  'malformed-request': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  'unknown-template': 404,
+  'unknown-market': 404,
+  'unknown-version': 404,
+  'no-approved-variant': 404,
+  'method-not-allowed': 405,
+  conflict: 409,
+  'version-frozen': 409,
+  'market-upcoming': 409,
+  'invalid-transition': 409,
+  'precondition-failed': 412,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'validation-failed': 422,
+  'invalid-variables': 422,
+  'lint-failed': 422,
+  'idempotency-key-reused': 422,
+  'precondition-required': 428,
+  'rate-limited': 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ProblemType = keyof typeof PROBLEM_STATUS;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * The one error services throw. It carries a stable problem type, the values the localised
+ * detail is built from, and optional extra members that end up in the problem document.
+ */
+export class AppError extends Error {
+  readonly type: ProblemType;
+  readonly status: number;
+  readonly params: Record<string, string | number>;
+  readonly errors: FieldError[] | undefined;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(
+    type: ProblemType,
+    options: {
+      params?: Record<string, string | number>;
+      errors?: FieldError[];
+      extensions?: Record<string, unknown>;
+      message?: string;
+    } = {},
+  ) {
+    super(options.message ?? type);
+    this.name = 'AppError';
+    this.type = type;
+    this.status = PROBLEM_STATUS[type];
+    this.params = options.params ?? {};
+    this.errors = options.errors;
+    this.extensions = options.extensions ?? {};
+  }
+}

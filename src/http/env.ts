@@ -1,0 +1,8 @@
+import type { Principal } from './principal.ts';
+
+export interface AppEnv {
+  Variables: {
+    principal: Principal;
+    requestId: string;
+  };
+}

@@ -1,0 +1,62 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { i18n } from 'i18next';
+import type { Logger } from 'pino';
+import type { ZodError } from 'zod';
+import { AppError, type FieldError, PROBLEM_STATUS, type ProblemType } from '../errors.ts';
+import { negotiateLanguage } from '../i18n.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function zodFieldErrors(error: ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.length ? `/${issue.path.map(String).join('/')}` : '/',
+    message: issue.message,
+  }));
+}
+
+function statusToType(status: number): ProblemType {
+  const match = (Object.entries(PROBLEM_STATUS) as Array<[ProblemType, number]>).find(
+    ([, s]) => s === status,
+  );
+  return match ? match[0] : status >= 500 ? 'internal' : 'malformed-request';
+}
+
+/** Turns anything thrown into an AppError; unknown errors become an opaque 500. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 400 && /json/i.test(error.message)) return new AppError('malformed-request');
+    return new AppError(statusToType(error.status));
+  }
+  if (error instanceof Error && error.name === 'PayloadTooLargeError')
+    return new AppError('payload-too-large');
+  return new AppError('internal');
+}
+
+export function problemResponse(c: Context, error: AppError, i18n: i18n): Response {
+  const t = i18n.getFixedT(negotiateLanguage(c.req.header('accept-language')));
+  const requestId = c.get('requestId' as never) as string | undefined;
+  const body: Record<string, unknown> = {
+    type: `/problems/${error.type}`,
+    title: t(`problems.${error.type}.title`),
+    status: error.status,
+    detail: t(`problems.${error.type}.detail`, error.params),
+    instance: c.req.path,
+    ...(requestId ? { requestId } : {}),
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...error.extensions,
+  };
+  const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
+  const retryAfter = error.extensions.retryAfter;
+  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  return new Response(JSON.stringify(body), { status: error.status, headers });
+}
+
+export function createErrorHandler(i18n: i18n, log: Logger) {
+  return (error: unknown, c: Context): Response => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) log.error({ err: error, path: c.req.path }, 'request failed');
+    return problemResponse(c, appError, i18n);
+  };
+}

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import i18next, { type i18n, type TFunction } from 'i18next';
+import { z } from 'zod';
+
+export const SUPPORTED_LANGUAGES = ['en', 'ru', 'pl', 'tr'] as const;
+export type UiLanguage = (typeof SUPPORTED_LANGUAGES)[number];
+
+const LOCALES_DIR = new URL('../locales/', import.meta.url);
+
+type Resource = { [key: string]: string | Resource };
+const resourceSchema: z.ZodType<Resource> = z.record(
+  z.string(),
+  z.union([z.string(), z.lazy(() => resourceSchema)]),
+);
+
+function loadResources(): Record<string, { translation: Resource }> {
+  const resources: Record<string, { translation: Resource }> = {};
+  for (const language of readdirSync(LOCALES_DIR)) {
+    const file = new URL(`${language}/translation.json`, LOCALES_DIR);
+    resources[language] = { translation: resourceSchema.parse(JSON.parse(readFileSync(file, 'utf8'))) };
+  }
+  return resources;
+}
+
+/** One i18next instance for the process; requests use `getFixedT`, never `changeLanguage`. */
+export async function createI18n(): Promise<i18n> {
+  const instance = i18next.createInstance();
+  await instance.init({
+    resources: loadResources(),
+    supportedLngs: [...SUPPORTED_LANGUAGES],
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false },
+    initAsync: false,
+  });
+  return instance;
+}
+
+/** Picks the best supported language from an Accept-Language header (q-values honoured). */
+export function negotiateLanguage(header: string | undefined): UiLanguage {
+  if (!header) return 'en';
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.trim().toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1, index };
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0];
+    const match = SUPPORTED_LANGUAGES.find((language) => language === base);
+    if (match) return match;
+  }
+  return 'en';
+}
+
+export type { TFunction };

@@ -1,0 +1,103 @@
+import { eq, sql } from 'drizzle-orm';
+import { versions } from '../../db/schema/index.ts';
+import { type ServiceContext, withTransaction } from '../context.ts';
+import { providerTemplateName } from '../domain/naming.ts';
+import { getMarket } from '../modules/markets/markets.service.ts';
+import { ingestProviderStatus, recordStatusChange } from '../modules/status-events/status-events.service.ts';
+import { getTemplate } from '../modules/templates/templates.service.ts';
+import { contentOf, type SubmitJob } from '../modules/versions/versions.service.ts';
+import { ProviderError } from '../providers/provider.ts';
+
+const ACTOR = 'submission-worker';
+
+async function failSubmission(ctx: ServiceContext, versionId: string, message: string): Promise<void> {
+  await withTransaction(ctx, async (tx) => {
+    const [version] = await tx.db.select().from(versions).where(eq(versions.id, versionId)).for('update');
+    if (version?.status !== 'queued') return;
+    await recordStatusChange(
+      tx,
+      version,
+      { toStatus: 'submit_failed', source: 'api', actor: ACTOR, reasonText: message },
+      { lastError: message },
+    );
+  });
+}
+
+/**
+ * Hands a queued version to its market's provider. Runs outside any transaction while the
+ * provider is called. The provider name is recorded first, so a retry after a crash or an
+ * ambiguous timeout adopts the template the provider may already have instead of creating it twice.
+ */
+export async function submitQueuedVersion(
+  ctx: ServiceContext,
+  job: SubmitJob,
+  attempt: { retryCount: number; retryLimit: number },
+): Promise<void> {
+  const [version] = await ctx.db.select().from(versions).where(eq(versions.id, job.versionId));
+  if (version?.status !== 'queued') return;
+  const [market, template] = await Promise.all([
+    getMarket(ctx, version.market),
+    getTemplate(ctx, version.templateKey),
+  ]);
+  const provider = ctx.providers.get(market.providerKind);
+  const languageCode = provider.languageCode(version.language);
+  if (!languageCode) {
+    await failSubmission(
+      ctx,
+      version.id,
+      `${market.providerKind} does not support language ${version.language}`,
+    );
+    return;
+  }
+  const name = providerTemplateName(version.templateKey, version.market, version.version);
+  await ctx.db
+    .update(versions)
+    .set({
+      provider: market.providerKind,
+      providerAccount: market.providerAccount,
+      providerTemplateName: name,
+      providerLanguageCode: languageCode,
+      parameterFormat: provider.parameterFormat,
+      attempts: sql`${versions.attempts} + 1`,
+    })
+    .where(eq(versions.id, version.id));
+
+  const startedAt = ctx.clock();
+  let result: Awaited<ReturnType<typeof provider.submit>>;
+  try {
+    result = await provider.submit({
+      account: market.providerAccount,
+      name,
+      languageCode,
+      category: template.category,
+      content: contentOf(version),
+      variables: template.variables,
+      parameterFormat: provider.parameterFormat,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const transient = !(error instanceof ProviderError) || error.transient;
+    if (!transient || attempt.retryCount >= attempt.retryLimit) {
+      await failSubmission(ctx, version.id, message);
+      return;
+    }
+    await ctx.db.update(versions).set({ lastError: message }).where(eq(versions.id, version.id));
+    throw error;
+  }
+  await ctx.db
+    .update(versions)
+    .set({ submittedAt: startedAt, lastError: null })
+    .where(eq(versions.id, version.id));
+  await ingestProviderStatus(ctx, {
+    versionId: version.id,
+    providerStatus: result.status,
+    reason: result.reason ?? null,
+    source: 'api',
+    actor: ACTOR,
+    occurredAt: startedAt,
+    dedupeKey: `submit:${version.id}`,
+    providerTemplateId: result.providerTemplateId,
+    ...(result.category ? { providerCategory: result.category } : {}),
+    raw: result,
+  });
+}

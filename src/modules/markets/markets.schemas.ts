@@ -1,0 +1,53 @@
+import { z } from '@hono/zod-openapi';
+
+export const MarketCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in upper case')
+  .openapi({ example: 'TR', description: 'ISO 3166-1 alpha-2, upper case' });
+
+export const LanguageTag = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$/, 'a BCP 47 tag as i18next writes it (ru, en-US, pt-BR)')
+  .openapi({ example: 'tr' });
+
+const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
+
+export const MarketInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    status: z.enum(['active', 'upcoming']),
+    languages: z.array(LanguageTag).min(1).max(20),
+    defaultLanguage: LanguageTag,
+    fallbacks: z.record(LanguageTag, z.array(LanguageTag).max(5)).default({}),
+    timezone: z
+      .string()
+      .refine((tz) => timeZones.has(tz) || tz === 'UTC', 'an IANA time zone such as Europe/Istanbul')
+      .openapi({ example: 'Europe/Istanbul' }),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code')
+      .openapi({ example: 'TRY' }),
+    provider: z
+      .object({
+        kind: z.enum(['sandbox', 'meta', 'gupshup']),
+        account: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .openapi({ description: 'Provider account id (WABA id, app id…)' }),
+      })
+      .strict(),
+  })
+  .strict()
+  .openapi('MarketInput');
+
+export const MarketSchema = MarketInputSchema.extend({
+  code: MarketCode,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).openapi('Market');
+
+export const marketParam = z.object({
+  market: MarketCode.openapi({ param: { name: 'market', in: 'path' } }),
+});

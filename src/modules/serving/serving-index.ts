@@ -1,0 +1,176 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../../db/database.ts';
+import { markets, templates, versions } from '../../../db/schema/index.ts';
+import type { VersionContent } from '../../domain/content.ts';
+import type { VersionStatus } from '../../domain/lifecycle.ts';
+import { type CompiledContent, compileContent } from '../../domain/render.ts';
+
+type MarketRow = typeof markets.$inferSelect;
+type TemplateRow = typeof templates.$inferSelect;
+type VersionRow = typeof versions.$inferSelect;
+
+export interface VariantRef {
+  templateKey: string;
+  market: string;
+  language: string;
+}
+
+export interface ServedVersion {
+  versionId: string;
+  templateKey: string;
+  market: string;
+  language: string;
+  version: number;
+  provider: string;
+  providerTemplateName: string;
+  providerLanguageCode: string;
+  parameterFormat: 'named' | 'positional';
+  content: VersionContent;
+  compiled: CompiledContent;
+}
+
+export interface VariantState {
+  version: number;
+  status: VersionStatus;
+}
+
+const variantKey = (templateKey: string, market: string, language: string) =>
+  `${templateKey}\u0000${market}\u0000${language}`;
+
+/**
+ * What senders can be served, in memory: the render path reads only this, never the database.
+ * It is updated by the code that changes what is served (status changes, template and market
+ * edits), after the change commits; `load` rebuilds it from the database at start.
+ */
+export class ServingIndex {
+  readonly templates = new Map<string, TemplateRow>();
+  readonly markets = new Map<string, MarketRow>();
+  readonly #served = new Map<string, ServedVersion>();
+  readonly #newest = new Map<string, VariantState>();
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async load(): Promise<void> {
+    const [templateRows, marketRows, servedRows, newestRows] = await Promise.all([
+      this.#db.select().from(templates),
+      this.#db.select().from(markets),
+      this.#db
+        .selectDistinctOn([versions.templateKey, versions.market, versions.language])
+        .from(versions)
+        .where(eq(versions.status, 'approved'))
+        .orderBy(
+          asc(versions.templateKey),
+          asc(versions.market),
+          asc(versions.language),
+          desc(versions.version),
+        ),
+      this.#db
+        .selectDistinctOn([versions.templateKey, versions.market, versions.language], {
+          templateKey: versions.templateKey,
+          market: versions.market,
+          language: versions.language,
+          version: versions.version,
+          status: versions.status,
+        })
+        .from(versions)
+        .orderBy(
+          asc(versions.templateKey),
+          asc(versions.market),
+          asc(versions.language),
+          desc(versions.version),
+        ),
+    ]);
+    this.templates.clear();
+    this.markets.clear();
+    this.#served.clear();
+    this.#newest.clear();
+    for (const row of templateRows) this.templates.set(row.key, row);
+    for (const row of marketRows) this.markets.set(row.code, row);
+    for (const row of servedRows) this.#setServed(row);
+    for (const row of newestRows) {
+      this.#newest.set(variantKey(row.templateKey, row.market, row.language), {
+        version: row.version,
+        status: row.status,
+      });
+    }
+  }
+
+  setTemplate(row: TemplateRow): void {
+    this.templates.set(row.key, row);
+  }
+
+  setMarket(row: MarketRow): void {
+    this.markets.set(row.code, row);
+  }
+
+  /** Re-reads one variant after a change to any of its versions committed. */
+  async refreshVariant(ref: VariantRef): Promise<void> {
+    const variant = and(
+      eq(versions.templateKey, ref.templateKey),
+      eq(versions.market, ref.market),
+      eq(versions.language, ref.language),
+    );
+    const [[served], [newest]] = await Promise.all([
+      this.#db
+        .select()
+        .from(versions)
+        .where(and(variant, eq(versions.status, 'approved')))
+        .orderBy(desc(versions.version))
+        .limit(1),
+      this.#db
+        .select({ version: versions.version, status: versions.status })
+        .from(versions)
+        .where(variant)
+        .orderBy(desc(versions.version))
+        .limit(1),
+    ]);
+    const key = variantKey(ref.templateKey, ref.market, ref.language);
+    if (served) this.#setServed(served);
+    else this.#served.delete(key);
+    if (newest) this.#newest.set(key, newest);
+    else this.#newest.delete(key);
+  }
+
+  served(templateKey: string, market: string, language: string): ServedVersion | undefined {
+    return this.#served.get(variantKey(templateKey, market, language));
+  }
+
+  state(templateKey: string, market: string, language: string): VariantState | undefined {
+    return this.#newest.get(variantKey(templateKey, market, language));
+  }
+
+  /** Every served version of a market, for bundles. */
+  servedInMarket(market: string): ServedVersion[] {
+    return [...this.#served.values()].filter((entry) => entry.market === market);
+  }
+
+  #setServed(row: VersionRow): void {
+    const key = variantKey(row.templateKey, row.market, row.language);
+    const previous = this.#served.get(key);
+    // Versions are immutable once submitted, so a compiled version is reused as long as it is served.
+    if (previous?.versionId === row.id) return;
+    if (!row.provider || !row.providerTemplateName || !row.providerLanguageCode) return;
+    const content: VersionContent = {
+      header: row.header,
+      body: row.body,
+      footer: row.footer,
+      buttons: row.buttons,
+    };
+    this.#served.set(key, {
+      versionId: row.id,
+      templateKey: row.templateKey,
+      market: row.market,
+      language: row.language,
+      version: row.version,
+      provider: row.provider,
+      providerTemplateName: row.providerTemplateName,
+      providerLanguageCode: row.providerLanguageCode,
+      parameterFormat: row.parameterFormat ?? 'named',
+      content,
+      compiled: compileContent(content),
+    });
+  }
+}

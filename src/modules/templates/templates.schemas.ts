@@ -1,0 +1,94 @@
+import { z } from '@hono/zod-openapi';
+import { TEMPLATE_CATEGORIES, VARIABLE_TYPES } from '../../domain/content.ts';
+import { VERSION_STATUSES } from '../../domain/lifecycle.ts';
+import { TEMPLATE_KEY_PATTERN } from '../../domain/naming.ts';
+import { LanguageTag, MarketCode } from '../markets/markets.schemas.ts';
+
+export const TemplateKey = z
+  .string()
+  .regex(
+    TEMPLATE_KEY_PATTERN,
+    'lower-case letters, digits and _, starting with a letter, at most 64 characters',
+  )
+  .openapi({ example: 'lesson_rescheduled' });
+
+export const VariableSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and _, starting with a letter')
+      .openapi({ example: 'student_name' }),
+    type: z.enum(VARIABLE_TYPES),
+    example: z
+      .string()
+      .trim()
+      .min(1, 'providers require an example value')
+      .max(200)
+      .openapi({ example: 'Anna' }),
+    description: z.string().max(500).optional(),
+  })
+  .strict()
+  .openapi('Variable');
+
+const uniqueNames = (variables: Array<{ name: string }>) =>
+  new Set(variables.map((v) => v.name)).size === variables.length;
+
+const Variables = z.array(VariableSchema).max(50).refine(uniqueNames, 'variable names must be unique');
+
+export const NewTemplateSchema = z
+  .object({
+    key: TemplateKey,
+    category: z.enum(TEMPLATE_CATEGORIES),
+    description: z.string().max(2000).default(''),
+    variables: Variables.default([]),
+  })
+  .strict()
+  .openapi('NewTemplate');
+
+export const TemplatePatchSchema = z
+  .object({ description: z.string().max(2000).optional(), variables: Variables.optional() })
+  .strict()
+  .openapi('TemplatePatch');
+
+export const TemplateSchema = z
+  .object({
+    key: TemplateKey,
+    category: z.enum(TEMPLATE_CATEGORIES),
+    description: z.string(),
+    variables: z.array(VariableSchema),
+    archived: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Template');
+
+export const VariantCellSchema = z
+  .object({
+    market: MarketCode,
+    language: LanguageTag,
+    status: z.enum([...VERSION_STATUSES, 'missing']).openapi({ description: 'Status of the newest version' }),
+    newestVersion: z.number().int().nullable(),
+    servedVersion: z.number().int().nullable().openapi({ description: 'The version senders get now' }),
+  })
+  .openapi('VariantCell');
+
+export const TemplateWithVariantsSchema = TemplateSchema.extend({
+  variants: z.array(VariantCellSchema),
+}).openapi('TemplateWithVariants');
+
+export const templateParam = z.object({ key: TemplateKey.openapi({ param: { name: 'key', in: 'path' } }) });
+
+export const TemplateListQuery = z.object({
+  q: z.string().max(200).optional().openapi({ description: 'Matches key or description' }),
+  category: z.enum(TEMPLATE_CATEGORIES).optional(),
+  market: MarketCode.optional(),
+  language: LanguageTag.optional(),
+  status: z
+    .enum(VERSION_STATUSES)
+    .optional()
+    .openapi({ description: 'Some variant’s newest version has it' }),
+  archived: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: 'Archived templates are left out unless true' }),
+});

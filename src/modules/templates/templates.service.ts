@@ -1,0 +1,195 @@
+import { and, asc, eq, exists, gt, ilike, or, type SQL, sql } from 'drizzle-orm';
+import { markets, templates, versions } from '../../../db/schema/index.ts';
+import { onCommit, type ServiceContext } from '../../context.ts';
+import type { TemplateCategory, TemplateVariable } from '../../domain/content.ts';
+import type { VersionStatus } from '../../domain/lifecycle.ts';
+import { AppError } from '../../errors.ts';
+import { assertEtagMatches, etagOf } from '../../http/etag.ts';
+import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
+import { inScope, type Principal } from '../../http/principal.ts';
+
+export type TemplateRow = typeof templates.$inferSelect;
+
+export function toTemplateView(row: TemplateRow) {
+  return {
+    key: row.key,
+    category: row.category,
+    description: row.description,
+    variables: row.variables,
+    archived: row.archived,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export const templateEtag = (row: TemplateRow) => etagOf(row.key, row.revision);
+
+export async function createTemplate(
+  ctx: ServiceContext,
+  input: { key: string; category: TemplateCategory; description: string; variables: TemplateVariable[] },
+  createdBy: string,
+): Promise<TemplateRow> {
+  const [row] = await ctx.db
+    .insert(templates)
+    .values({ ...input, createdBy })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) throw new AppError('conflict', { params: { resource: input.key } });
+  await onCommit(ctx, () => ctx.serving.setTemplate(row));
+  return row;
+}
+
+export async function getTemplate(ctx: ServiceContext, key: string): Promise<TemplateRow> {
+  const [row] = await ctx.db.select().from(templates).where(eq(templates.key, key));
+  if (!row) throw new AppError('unknown-template', { params: { template: key } });
+  return row;
+}
+
+export interface TemplateFilter {
+  q?: string | undefined;
+  category?: TemplateCategory | undefined;
+  market?: string | undefined;
+  language?: string | undefined;
+  status?: VersionStatus | undefined;
+  archived?: boolean | undefined;
+}
+
+export async function listTemplates(
+  ctx: ServiceContext,
+  filter: TemplateFilter,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<TemplateRow>> {
+  const conditions: Array<SQL | undefined> = [eq(templates.archived, filter.archived ?? false)];
+  if (cursor) conditions.push(gt(templates.key, decodeCursor(cursor)));
+  if (filter.category) conditions.push(eq(templates.category, filter.category));
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    conditions.push(or(ilike(templates.key, pattern), ilike(templates.description, pattern)));
+  }
+  if (filter.market || filter.language || filter.status) {
+    const variantConditions: SQL[] = [eq(versions.templateKey, templates.key)];
+    if (filter.market) variantConditions.push(eq(versions.market, filter.market));
+    if (filter.language) variantConditions.push(eq(versions.language, filter.language));
+    if (filter.status) {
+      // The status filter looks at each variant's newest version only.
+      variantConditions.push(eq(versions.status, filter.status));
+      variantConditions.push(
+        sql`${versions.version} = (select max(v2.version) from versions v2 where v2.template_key = ${versions.templateKey} and v2.market = ${versions.market} and v2.language = ${versions.language})`,
+      );
+    }
+    conditions.push(
+      exists(
+        ctx.db
+          .select({ one: sql`1` })
+          .from(versions)
+          .where(and(...variantConditions)),
+      ),
+    );
+  }
+  const rows = await ctx.db
+    .select()
+    .from(templates)
+    .where(and(...conditions))
+    .orderBy(asc(templates.key))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.key) : null };
+}
+
+export interface VariantCell {
+  market: string;
+  language: string;
+  status: VersionStatus | 'missing';
+  newestVersion: number | null;
+  servedVersion: number | null;
+}
+
+/** Every market × language the key may see: what exists, what is newest, what is served. */
+export async function variantMatrix(
+  ctx: ServiceContext,
+  key: string,
+  principal: Principal,
+): Promise<VariantCell[]> {
+  const [marketRows, versionRows] = await Promise.all([
+    ctx.db.select().from(markets).orderBy(asc(markets.code)),
+    ctx.db
+      .select({
+        market: versions.market,
+        language: versions.language,
+        version: versions.version,
+        status: versions.status,
+      })
+      .from(versions)
+      .where(eq(versions.templateKey, key)),
+  ]);
+  const cells = new Map<string, VariantCell>();
+  const cell = (market: string, language: string) => {
+    const id = `${market}|${language}`;
+    let found = cells.get(id);
+    if (!found) {
+      found = { market, language, status: 'missing', newestVersion: null, servedVersion: null };
+      cells.set(id, found);
+    }
+    return found;
+  };
+  for (const market of marketRows) for (const language of market.languages) cell(market.code, language);
+  for (const row of versionRows) {
+    const target = cell(row.market, row.language);
+    if (target.newestVersion === null || row.version > target.newestVersion) {
+      target.newestVersion = row.version;
+      target.status = row.status;
+    }
+    if (row.status === 'approved' && (target.servedVersion === null || row.version > target.servedVersion)) {
+      target.servedVersion = row.version;
+    }
+  }
+  return [...cells.values()]
+    .filter((c) => inScope(principal, c.market, c.language))
+    .sort((a, b) => a.market.localeCompare(b.market) || a.language.localeCompare(b.language));
+}
+
+export async function updateTemplate(
+  ctx: ServiceContext,
+  key: string,
+  patch: { description?: string | undefined; variables?: TemplateVariable[] | undefined },
+  ifMatch: string[],
+): Promise<TemplateRow> {
+  const current = await getTemplate(ctx, key);
+  assertEtagMatches(ifMatch, templateEtag(current));
+  return bumpTemplate(ctx, current, {
+    ...(patch.description !== undefined ? { description: patch.description } : {}),
+    ...(patch.variables !== undefined ? { variables: patch.variables } : {}),
+  });
+}
+
+/** Archiving keeps every version and event; an archived template takes no new drafts and is not served. */
+export async function archiveTemplate(
+  ctx: ServiceContext,
+  key: string,
+  ifMatch: string[],
+): Promise<TemplateRow> {
+  const current = await getTemplate(ctx, key);
+  assertEtagMatches(ifMatch, templateEtag(current));
+  return bumpTemplate(ctx, current, { archived: true });
+}
+
+async function bumpTemplate(
+  ctx: ServiceContext,
+  current: TemplateRow,
+  changes: Partial<Pick<TemplateRow, 'description' | 'variables' | 'archived'>>,
+): Promise<TemplateRow> {
+  const [row] = await ctx.db
+    .update(templates)
+    .set({ ...changes, revision: sql`${templates.revision} + 1`, updatedAt: ctx.clock() })
+    .where(and(eq(templates.key, current.key), eq(templates.revision, current.revision)))
+    .returning();
+  if (!row) throw new AppError('precondition-failed');
+  await onCommit(ctx, () => ctx.serving.setTemplate(row));
+  return row;
+}
+
+export function assertTemplateUsable(row: TemplateRow): void {
+  if (row.archived) throw new AppError('conflict', { params: { resource: row.key }, message: 'archived' });
+}

@@ -1,0 +1,76 @@
+import pino, { type Logger } from 'pino';
+import { type Database, openPglite, openPostgres } from '../db/database.ts';
+import type { Config } from './config.ts';
+import { type AppDeps, type Clock, serviceContext } from './context.ts';
+import { createI18n } from './i18n.ts';
+import { createJobQueue } from './jobs/queue.ts';
+import { startWorkers } from './jobs/workers.ts';
+import { ApiKeyStore } from './modules/api-keys/api-key-store.ts';
+import { ensureBootstrapAdmin } from './modules/api-keys/api-keys.service.ts';
+import { seedMarkets } from './modules/markets/markets.service.ts';
+import { ServingIndex } from './modules/serving/serving-index.ts';
+import { ProviderRegistry } from './providers/registry.ts';
+import { createSandboxProvider } from './providers/sandbox/sandbox-provider.ts';
+
+export interface Vetted {
+  deps: AppDeps;
+  /** Set only when this start created the first admin key: print it once. */
+  bootstrapKey: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  database?: Database;
+  log?: Logger;
+  clock?: Clock;
+  /** Tests that drive jobs by hand can leave the workers off. */
+  workers?: boolean;
+}
+
+/** Opens the database, migrates, seeds, loads the in-memory indexes and starts the workers. */
+export async function startVetted(config: Config, options: StartOptions = {}): Promise<Vetted> {
+  const log = options.log ?? pino({ level: config.LOG_LEVEL });
+  const database =
+    options.database ??
+    (config.DATABASE_URL
+      ? openPostgres(config.DATABASE_URL)
+      : await openPglite({ dataDir: config.DATA_DIR }));
+  await database.migrate();
+
+  const queue = createJobQueue(database, {
+    pollIntervalMs: config.JOB_POLL_INTERVAL_MS,
+    retryLimit: config.SUBMIT_RETRY_LIMIT,
+    log,
+  });
+  const providers = new ProviderRegistry();
+  providers.register(
+    createSandboxProvider({ db: database.db, queue, reviewDelayMs: config.SANDBOX_REVIEW_DELAY_MS }),
+  );
+
+  const deps: AppDeps = {
+    config,
+    database,
+    log,
+    clock: options.clock ?? (() => new Date()),
+    i18n: await createI18n(),
+    queue,
+    serving: new ServingIndex(database.db),
+    apiKeys: new ApiKeyStore(database.db),
+    providers,
+  };
+  const ctx = serviceContext(deps);
+  await seedMarkets(ctx);
+  await Promise.all([deps.serving.load(), deps.apiKeys.load()]);
+  const bootstrap = await ensureBootstrapAdmin(ctx, config.ADMIN_API_KEY);
+  await queue.start();
+  if (options.workers !== false) await startWorkers(deps);
+
+  return {
+    deps,
+    bootstrapKey: bootstrap?.key,
+    async stop() {
+      await queue.stop(config.SHUTDOWN_TIMEOUT_MS);
+      if (!options.database) await database.close();
+    },
+  };
+}
