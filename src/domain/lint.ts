@@ -51,7 +51,7 @@ function fill(template: string, params: Params): string {
   );
 }
 
-interface FindingInput {
+export interface FindingInput {
   severity: Severity;
   component: ContentComponent;
   params?: Params;

@@ -104,7 +104,7 @@ export interface CompiledContent {
   body: CompiledText;
   footer?: CompiledText;
   buttons: Array<{ text?: CompiledText; url?: CompiledText }>;
-  variables: { header: string[]; body: string[]; buttons: string[][] };
+  variables: { header: string[]; body: string[]; footer: string[]; buttons: string[][] };
 }
 
 function present(text: string | null | undefined): text is string {
@@ -131,6 +131,7 @@ export function compileContent(content: VersionContent): CompiledContent {
     variables: {
       header: header?.variables ?? [],
       body: body.variables,
+      footer: footer?.variables ?? [],
       buttons: buttons.map((button) => [
         ...new Set([...(button.text?.variables ?? []), ...(button.url?.variables ?? [])]),
       ]),

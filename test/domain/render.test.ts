@@ -102,6 +102,7 @@ describe('compileContent and renderContent', () => {
     expect(compileContent(content).variables).toEqual({
       header: ['order_id'],
       body: ['first_name', 'order_id'],
+      footer: [],
       buttons: [['tracking'], [], []],
     });
   });

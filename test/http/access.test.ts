@@ -1,0 +1,324 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeys, ROLES, type Role } from '../../db/schema/index.ts';
+import { createDraft, createTemplate, TURKISH_BODY, versionsPath } from '../support/fixtures.ts';
+import { startTestVetted, type TestResponse, type TestVetted, uniqueKey } from '../support/harness.ts';
+
+let vt: TestVetted;
+
+/** The route table of api.md, by operationId: the roles that may call each route. */
+const ANY_ROLE: readonly Role[] = ROLES;
+const READERS: readonly Role[] = ['admin', 'editor', 'translator', 'viewer'];
+const EDITORS: readonly Role[] = ['admin', 'editor'];
+const AUTHORS: readonly Role[] = ['admin', 'editor', 'translator'];
+const SENDERS: readonly Role[] = ['admin', 'sender'];
+const ADMINS: readonly Role[] = ['admin'];
+
+const ALLOWED_ROLES: Record<string, readonly Role[]> = {
+  listMarkets: ANY_ROLE,
+  getMarket: ANY_ROLE,
+  putMarket: ADMINS,
+  listTemplates: READERS,
+  createTemplate: EDITORS,
+  getTemplate: READERS,
+  updateTemplate: EDITORS,
+  archiveTemplate: EDITORS,
+  listVersions: READERS,
+  createVersion: AUTHORS,
+  getVersion: READERS,
+  updateVersion: AUTHORS,
+  deleteVersion: AUTHORS,
+  lintVersion: READERS,
+  submitVersion: EDITORS,
+  appealVersion: EDITORS,
+  listVersionEvents: READERS,
+  listTemplateEvents: READERS,
+  render: SENDERS,
+  forceSandboxDecision: ADMINS,
+  createApiKey: ADMINS,
+  listApiKeys: ADMINS,
+  revokeApiKey: ADMINS,
+};
+
+/** Routes without an API key: probes, the spec and the reference page. */
+const PUBLIC_PATH = /^\/(healthz|readyz|openapi\.json|docs)(\/|$)/;
+
+interface Operation {
+  method: string;
+  path: string;
+  operationId: string;
+}
+
+/** Every operation of the generated spec, public ones left out. */
+async function specOperations(): Promise<Operation[]> {
+  const spec = await vt.request('GET', '/openapi.json', { key: null });
+  expect(spec.status).toBe(200);
+  const operations: Operation[] = [];
+  for (const [path, item] of Object.entries(spec.body.paths as Record<string, Record<string, unknown>>)) {
+    if (PUBLIC_PATH.test(path)) continue;
+    for (const [method, op] of Object.entries(item)) {
+      const operationId = (op as { operationId?: string }).operationId;
+      operations.push({ method: method.toUpperCase(), path, operationId: operationId ?? `${method} ${path}` });
+    }
+  }
+  return operations;
+}
+
+async function createKey(
+  role: Role,
+  scope: { markets?: string[]; languages?: string[] } = {},
+): Promise<{ id: string; key: string; body: TestResponse['body'] }> {
+  const res = await vt.request('POST', '/v1/api-keys', { body: { name: `${role} key`, role, ...scope } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { id: res.body.id, key: res.body.key, body: res.body };
+}
+
+function expectProblem(res: TestResponse, status: number, type: string) {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ type: `/problems/${type}`, status });
+}
+
+const keys = {} as Record<Role, string>;
+let templateKey: string;
+let draft: number;
+
+beforeAll(async () => {
+  vt = await startTestVetted();
+  for (const role of ROLES) keys[role] = (await createKey(role)).key;
+  templateKey = await createTemplate(vt);
+  draft = await createDraft(vt, templateKey);
+});
+afterAll(async () => {
+  await vt?.stop();
+});
+
+/** Path parameters and bodies that look valid, so a refusal can only come from the role. */
+function requestFor(op: Operation): { path: string; body?: unknown } {
+  const params: Record<string, string> = {
+    key: templateKey,
+    market: 'TR',
+    language: 'tr',
+    n: String(draft),
+    id: randomUUID(),
+  };
+  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`no value for path parameter ${name} of ${op.operationId}`);
+    return value;
+  });
+  const bodies: Record<string, unknown> = {
+    putMarket: {
+      name: 'Türkiye',
+      status: 'active',
+      languages: ['tr', 'en'],
+      defaultLanguage: 'tr',
+      fallbacks: { tr: ['en'] },
+      timezone: 'Europe/Istanbul',
+      currency: 'TRY',
+      provider: { kind: 'sandbox', account: 'sandbox-tr' },
+    },
+    createTemplate: { key: uniqueKey(), category: 'utility', description: 'Matrix', variables: [] },
+    updateTemplate: { description: 'Edited' },
+    createVersion: { body: TURKISH_BODY },
+    updateVersion: { body: TURKISH_BODY },
+    appealVersion: {},
+    render: {
+      template: templateKey,
+      market: 'TR',
+      language: 'tr',
+      variables: { student_name: 'Ayşe', lesson_at: '12 Mayıs 15:00' },
+    },
+    forceSandboxDecision: { providerTemplateName: `${templateKey}_tr_v999`, status: 'approved' },
+    createApiKey: { name: 'matrix key', role: 'viewer' },
+  };
+  return op.operationId in bodies ? { path, body: bodies[op.operationId] } : { path };
+}
+
+describe('role × route matrix', () => {
+  it('has an expected role set for every route of the spec, and a route for every entry', async () => {
+    const operations = await specOperations();
+    const ids = operations.map((op) => op.operationId);
+    const missing = ids.filter((id) => !(id in ALLOWED_ROLES));
+    expect(missing, 'routes without an entry in ALLOWED_ROLES').toEqual([]);
+    expect(Object.keys(ALLOWED_ROLES).filter((id) => !ids.includes(id))).toEqual([]);
+  });
+
+  it('answers 403 problem+json exactly to the roles the contract refuses, and never 401/403 to the others', async () => {
+    const operations = await specOperations();
+    expect(operations.length).toBeGreaterThan(20);
+    const mismatches: string[] = [];
+    for (const op of operations) {
+      const allowed = ALLOWED_ROLES[op.operationId] ?? [];
+      // Refused roles first, so the allowed (possibly mutating) calls cannot change what they see.
+      const ordered = [...ROLES].sort((a, b) => Number(allowed.includes(a)) - Number(allowed.includes(b)));
+      for (const role of ordered) {
+        const { path, body } = requestFor(op);
+        const res = await vt.request(op.method, path, { key: keys[role], ...(body ? { body } : {}) });
+        const label = `${role} ${op.method} ${op.path} (${op.operationId}) → ${res.status} ${JSON.stringify(res.body)}`;
+        if (allowed.includes(role)) {
+          if (res.status === 401 || res.status === 403) mismatches.push(`refused: ${label}`);
+        } else if (
+          res.status !== 403 ||
+          !res.headers.get('content-type')?.startsWith('application/problem+json') ||
+          res.body?.type !== '/problems/forbidden' ||
+          res.body?.status !== 403
+        ) {
+          mismatches.push(`not forbidden: ${label}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('answers 401 on every route without a key or with an unknown key', async () => {
+    const mismatches: string[] = [];
+    for (const op of await specOperations()) {
+      const { path, body } = requestFor(op);
+      for (const key of [null, 'vt_live_not_a_real_key_00000000000000000']) {
+        const res = await vt.request(op.method, path, { key, ...(body ? { body } : {}) });
+        if (res.status !== 401 || res.body?.type !== '/problems/unauthorized')
+          mismatches.push(`${key ? 'bogus key' : 'no key'} ${op.method} ${path} → ${res.status}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('checks the key before the body, so an unauthenticated request with a bad body is 401, not 422', async () => {
+    const res = await vt.request('POST', '/v1/templates', { key: null, body: { key: 42 } });
+    expectProblem(res, 401, 'unauthorized');
+  });
+});
+
+describe('authentication', () => {
+  it('refuses a request without a key with 401 problem+json', async () => {
+    expectProblem(await vt.request('GET', '/v1/markets', { key: null }), 401, 'unauthorized');
+  });
+
+  it('refuses a bogus key, a key without the Bearer scheme and an empty bearer with 401', async () => {
+    expectProblem(await vt.request('GET', '/v1/markets', { key: 'vt_live_bogus' }), 401, 'unauthorized');
+    const basic = await vt.request('GET', '/v1/markets', {
+      key: null,
+      headers: { authorization: `Basic ${keys.viewer}` },
+    });
+    expectProblem(basic, 401, 'unauthorized');
+    const empty = await vt.request('GET', '/v1/markets', { key: null, headers: { authorization: 'Bearer ' } });
+    expectProblem(empty, 401, 'unauthorized');
+  });
+
+  it('stops accepting a revoked key at once', async () => {
+    const { id, key } = await createKey('viewer');
+    expect((await vt.request('GET', '/v1/markets', { key })).status).toBe(200);
+    const revoke = await vt.request('DELETE', `/v1/api-keys/${id}`);
+    expect(revoke.status, JSON.stringify(revoke.body)).toBe(204);
+    expectProblem(await vt.request('GET', '/v1/markets', { key }), 401, 'unauthorized');
+    expectProblem(await vt.request('GET', `/v1/templates/${templateKey}`, { key }), 401, 'unauthorized');
+  });
+
+  it('answers 404 when revoking an unknown or already revoked key', async () => {
+    const { id } = await createKey('viewer');
+    expect((await vt.request('DELETE', `/v1/api-keys/${id}`)).status).toBe(204);
+    expectProblem(await vt.request('DELETE', `/v1/api-keys/${id}`), 404, 'not-found');
+    expectProblem(await vt.request('DELETE', `/v1/api-keys/${randomUUID()}`), 404, 'not-found');
+  });
+});
+
+describe('keys limited to markets and languages', () => {
+  it('hides versions of a market outside the key with 404, not 403', async () => {
+    const { key } = await createKey('viewer', { markets: ['PL'] });
+    for (const path of [
+      versionsPath(templateKey),
+      `${versionsPath(templateKey)}/${draft}`,
+      `${versionsPath(templateKey)}/${draft}/lint`,
+      `${versionsPath(templateKey)}/${draft}/events`,
+    ]) {
+      const res = await vt.request('GET', path, { key });
+      expect(res.status, `${path} ${JSON.stringify(res.body)}`).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('answers unknown-market for a market outside the key and lists only the key’s markets', async () => {
+    const { key } = await createKey('viewer', { markets: ['PL'] });
+    expectProblem(await vt.request('GET', '/v1/markets/TR', { key }), 404, 'unknown-market');
+    const pl = await vt.request('GET', '/v1/markets/PL', { key });
+    expect(pl.status).toBe(200);
+    const list = await vt.request('GET', '/v1/markets', { key });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((m: { code: string }) => m.code)).toEqual(['PL']);
+  });
+
+  it('refuses a draft in a language outside the key with 404 and creates none', async () => {
+    const { id, key } = await createKey('translator', { languages: ['pl'] });
+    const res = await vt.request('POST', versionsPath(templateKey), { key, body: { body: TURKISH_BODY } });
+    expect(res.status, JSON.stringify(res.body)).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const list = await vt.request('GET', versionsPath(templateKey));
+    expect(list.body.items.every((v: { createdBy: string | null }) => v.createdBy !== id)).toBe(true);
+  });
+
+  it('lets a translator create a draft in its own language', async () => {
+    const { key } = await createKey('translator', { languages: ['pl'] });
+    const res = await vt.request('POST', versionsPath(templateKey, 'PL', 'pl'), {
+      key,
+      body: { body: 'Cześć {{student_name}}, lekcja przeniesiona na {{lesson_at}}.' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  });
+
+  it('does not render a market outside the key', async () => {
+    const { key } = await createKey('sender', { markets: ['PL'] });
+    const res = await vt.request('POST', '/v1/render', {
+      key,
+      body: { template: templateKey, market: 'TR', language: 'tr', variables: {} },
+    });
+    expectProblem(res, 404, 'unknown-market');
+  });
+});
+
+describe('API keys', () => {
+  it('creates a key with the vt_live_ prefix and at least 128 bits of randomness', async () => {
+    const first = await createKey('viewer');
+    const second = await createKey('viewer');
+    for (const { key, body } of [first, second]) {
+      expect(key.startsWith('vt_live_')).toBe(true);
+      const random = key.slice('vt_live_'.length);
+      // base64url carries 6 bits a character: 22 characters hold 132 bits.
+      expect(random).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(random.length).toBeGreaterThanOrEqual(22);
+      expect(key.startsWith(body.prefix)).toBe(true);
+      expect(body.prefix.length).toBeLessThan(key.length);
+    }
+    expect(first.key).not.toBe(second.key);
+  });
+
+  it('stores only the SHA-256 of a key, never the key itself', async () => {
+    const { id, key } = await createKey('editor');
+    const rows = await vt.deps.database.db.select().from(apiKeys);
+    const row = rows.find((r) => r.id === id);
+    expect(row).toBeDefined();
+    expect(row?.hash).toBe(createHash('sha256').update(key).digest('hex'));
+    for (const r of rows) {
+      for (const value of Object.values(r)) expect(JSON.stringify(value) ?? '').not.toContain(key);
+    }
+    // Nor any long piece of it beyond the readable prefix.
+    const secret = key.slice('vt_live_'.length + 6);
+    expect(JSON.stringify(rows)).not.toContain(secret);
+  });
+
+  it('never returns the key when listing keys', async () => {
+    const { key } = await createKey('sender');
+    const list = await vt.request('GET', '/v1/api-keys?limit=200');
+    expect(list.status).toBe(200);
+    expect(list.body.items.length).toBeGreaterThan(0);
+    for (const item of list.body.items) expect(item).not.toHaveProperty('key');
+    expect(JSON.stringify(list.body)).not.toContain(key);
+    for (const role of ROLES) expect(JSON.stringify(list.body)).not.toContain(keys[role]);
+  });
+
+  it('answers 201 with a Location header at creation', async () => {
+    const res = await vt.request('POST', '/v1/api-keys', { body: { name: 'located', role: 'viewer' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/v1/api-keys/${res.body.id}`);
+  });
+});
