@@ -2,6 +2,7 @@ import type { i18n } from 'i18next';
 import type { Logger } from 'pino';
 import type { Database, DbOrTx } from '../db/database.ts';
 import type { Config } from './config.ts';
+import { AppError } from './errors.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { ApiKeyStore } from './modules/api-keys/api-key-store.ts';
 import type { ServingIndex } from './modules/serving/serving-index.ts';
@@ -34,18 +35,37 @@ export function serviceContext(deps: AppDeps): ServiceContext {
   return { ...deps, db: deps.database.db, afterCommit: [], inTransaction: false };
 }
 
-/** Runs `fn` in a transaction, reusing the caller's when there is one; after-commit hooks run last. */
-export async function withTransaction<T>(
-  ctx: ServiceContext,
-  fn: (tx: ServiceContext) => Promise<T>,
-): Promise<T> {
+const RETRYABLE_CODES = new Set(['40001', '40P01']);
+const MAX_TRANSACTION_RETRIES = 3;
+
+/** Serialization failures and deadlocks, possibly wrapped by drizzle in `cause`. */
+function isRetryable(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs `fn` in a transaction, reusing the caller's when there is one; after-commit hooks run last.
+ * Serialization failures and deadlocks are retried a few times, then reported as 503.
+ */
+export async function withTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceContext) => Promise<T>): Promise<T> {
   if (ctx.inTransaction) return fn(ctx);
-  const hooks: ServiceContext['afterCommit'] = [];
-  const result = await ctx.database.db.transaction((tx) =>
-    fn({ ...ctx, db: tx, afterCommit: hooks, inTransaction: true }),
-  );
-  for (const hook of hooks) await hook();
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    const hooks: ServiceContext['afterCommit'] = [];
+    try {
+      const result = await ctx.database.db.transaction((tx) =>
+        fn({ ...ctx, db: tx, afterCommit: hooks, inTransaction: true }),
+      );
+      for (const hook of hooks) await hook();
+      return result;
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      if (attempt > MAX_TRANSACTION_RETRIES) throw new AppError('unavailable', { message: 'transaction kept conflicting' });
+    }
+  }
 }
 
 /** Runs `hook` once the current transaction commits, or now when there is none. */
