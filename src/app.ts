@@ -10,23 +10,23 @@ import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { marketRoutes } from './modules/markets/markets.routes.ts';
 import { healthRoutes } from './modules/meta/health.routes.ts';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes.ts';
-import { renderRoutes } from './modules/serving/render.routes.ts';
+import { servingRoutes } from './modules/serving/serving.routes.ts';
 import { templateRoutes } from './modules/templates/templates.routes.ts';
 import { versionRoutes } from './modules/versions/versions.routes.ts';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** 10,000 recipients with their variables need more room than one request. */
+const MAX_BATCH_BODY_BYTES = 32 * 1024 * 1024;
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   app.use(requestId());
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('payload-too-large');
-      },
-    }),
-  );
+  const tooLarge = () => {
+    throw new AppError('payload-too-large');
+  };
+  const defaultLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  const batchLimit = bodyLimit({ maxSize: MAX_BATCH_BODY_BYTES, onError: tooLarge });
+  app.use((c, next) => (c.req.path === '/v1/render/batch' ? batchLimit(c, next) : defaultLimit(c, next)));
   app.onError(createErrorHandler(deps.i18n, deps.log));
   app.notFound((c) =>
     problemResponse(c, new AppError('not-found', { params: { resource: c.req.path } }), deps.i18n),
@@ -36,7 +36,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', marketRoutes(deps));
   app.route('/', templateRoutes(deps));
   app.route('/', versionRoutes(deps));
-  app.route('/', renderRoutes(deps));
+  app.route('/', servingRoutes(deps));
   app.route('/', sandboxRoutes(deps));
   app.route('/', apiKeyRoutes(deps));
   app.route('/', docsRoutes());

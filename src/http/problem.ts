@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { i18n } from 'i18next';
+import type { i18n, TFunction } from 'i18next';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
 import { AppError, type FieldError, PROBLEM_STATUS, type ProblemType } from '../errors.ts';
@@ -34,18 +34,37 @@ export function toAppError(error: unknown): AppError {
   return new AppError('internal');
 }
 
-export function problemResponse(c: Context, error: AppError, i18n: i18n): Response {
-  const t = i18n.getFixedT(negotiateLanguage(c.req.header('accept-language')));
-  const requestId = c.get('requestId' as never) as string | undefined;
-  const body: Record<string, unknown> = {
+/**
+ * The problem document of an error, localised with `t`. `defaults` fill placeholders the error
+ * leaves out (the request path as `resource`), so a detail never shows a raw `{{placeholder}}`.
+ */
+export function problemBody(
+  error: AppError,
+  t: TFunction,
+  defaults: Record<string, string | number> = {},
+): Record<string, unknown> {
+  return {
     type: `/problems/${error.type}`,
     title: t(`problems.${error.type}.title`),
     status: error.status,
-    detail: t(`problems.${error.type}.detail`, error.params),
-    instance: c.req.path,
-    ...(requestId ? { requestId } : {}),
+    detail: t(`problems.${error.type}.detail`, { ...defaults, ...error.params }),
     ...(error.errors ? { errors: error.errors } : {}),
     ...error.extensions,
+  };
+}
+
+export function problemResponse(c: Context, error: AppError, i18n: i18n): Response {
+  const t = i18n.getFixedT(negotiateLanguage(c.req.header('accept-language')));
+  const requestId = c.get('requestId' as never) as string | undefined;
+  const { type, title, status, detail, ...rest } = problemBody(error, t, { resource: c.req.path });
+  const body = {
+    type,
+    title,
+    status,
+    detail,
+    instance: c.req.path,
+    ...(requestId ? { requestId } : {}),
+    ...rest,
   };
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
   const retryAfter = error.extensions.retryAfter;

@@ -1,5 +1,9 @@
-import { characterCount, TEXT_LIMITS } from '../../domain/lint.ts';
-import { type RenderedContent, renderContent, sendTimeValueProblems } from '../../domain/render.ts';
+import {
+  type RenderedContent,
+  renderContent,
+  renderedLengthProblems,
+  sendTimeValueProblems,
+} from '../../domain/render.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import { inScope, type Principal } from '../../http/principal.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
@@ -9,7 +13,7 @@ export interface RenderRequest {
   template: string;
   market: string;
   language?: string | undefined;
-  variables: Record<string, string | number>;
+  variables: Record<string, unknown>;
   to?: string | undefined;
   allowFallback?: boolean | undefined;
 }
@@ -62,53 +66,57 @@ export function resolveServed(
   });
 }
 
-/** Checks the caller's values against the version: every variable present, nothing unknown, WhatsApp's send-time rules. */
-function checkValues(served: ServedVersion, declared: Set<string>, raw: Record<string, string | number>) {
-  const values: Record<string, string> = {};
-  const errors: FieldError[] = [];
-  for (const [name, value] of Object.entries(raw)) {
-    if (!declared.has(name))
-      errors.push({ path: `/variables/${name}`, message: 'not a variable of this template' });
-    else values[name] = String(value);
-  }
-  const { variables } = served.compiled;
-  for (const name of new Set([...variables.header, ...variables.body, ...variables.buttons.flat()])) {
-    if (!Object.hasOwn(values, name) || values[name] === '')
-      errors.push({ path: `/variables/${name}`, message: 'required by the served version' });
-  }
-  for (const { name, problem } of sendTimeValueProblems(values)) {
-    errors.push({ path: `/variables/${name}`, message: SEND_TIME_MESSAGES[problem] });
-  }
-  if (errors.length) throw new AppError('invalid-variables', { errors });
-  return values;
-}
-
 const SEND_TIME_MESSAGES = {
   newline: 'WhatsApp refuses a newline in a variable value',
   tab: 'WhatsApp refuses a tab in a variable value',
   spaces: 'WhatsApp refuses more than 4 consecutive spaces in a variable value',
 } as const;
 
-export function renderRequest(
+/**
+ * Typed values for the served version: each parsed and formatted for the served language and the
+ * market's zone and currency, every variable of the version present, WhatsApp's send-time rules kept.
+ */
+function valuesFor(
+  index: ServingIndex,
+  served: ServedVersion,
+  raw: Record<string, unknown>,
+): Record<string, string> {
+  const template = index.templates.get(served.templateKey);
+  const market = index.markets.get(served.market);
+  if (!template || !market)
+    throw new AppError('unknown-template', { params: { template: served.templateKey } });
+  const { values, errors } = index.formatterFor(served, template, market)(raw);
+  const problems: FieldError[] = errors.map(({ name, message }) => ({ path: `/variables/${name}`, message }));
+  for (const name of served.requiredVariables) {
+    if (!Object.hasOwn(raw, name))
+      problems.push({ path: `/variables/${name}`, message: 'required by the served version' });
+    else if (values[name]?.trim() === '')
+      problems.push({ path: `/variables/${name}`, message: 'must not be empty' });
+  }
+  for (const { name, problem } of sendTimeValueProblems(values)) {
+    problems.push({ path: `/variables/${name}`, message: SEND_TIME_MESSAGES[problem] });
+  }
+  if (problems.length) throw new AppError('invalid-variables', { errors: problems });
+  return values;
+}
+
+export function renderServed(
   index: ServingIndex,
   providers: ProviderRegistry,
-  principal: Principal,
-  request: RenderRequest,
+  served: ServedVersion,
+  requestedLanguage: string,
+  variables: Record<string, unknown>,
+  to: string | undefined,
 ): RenderResult {
-  const { served, requestedLanguage } = resolveServed(index, principal, request);
-  const template = index.templates.get(served.templateKey);
-  const declared = new Set(template?.variables.map((v) => v.name) ?? []);
-  const values = checkValues(served, declared, request.variables);
+  const values = valuesFor(index, served, variables);
   const components = renderContent(served.content, served.compiled, values);
-  const bodyLength = characterCount(components.body);
-  if (bodyLength > TEXT_LIMITS.body) {
+  const tooLong = renderedLengthProblems(components);
+  if (tooLong.length) {
     throw new AppError('invalid-variables', {
-      errors: [
-        {
-          path: '/variables',
-          message: `the rendered body is ${bodyLength} characters; WhatsApp allows ${TEXT_LIMITS.body}`,
-        },
-      ],
+      errors: tooLong.map(({ component, length, limit }) => ({
+        path: '/variables',
+        message: `the rendered ${component} is ${length} characters; WhatsApp allows ${limit}`,
+      })),
     });
   }
   const text = [components.header, components.body, components.footer].filter((part) => part).join('\n\n');
@@ -124,6 +132,16 @@ export function renderRequest(
     languageCode: served.providerLanguageCode,
     text,
     components,
-    payload: providers.get(served.provider).buildSendPayload(served, values, request.to),
+    payload: providers.get(served.provider).buildSendPayload(served, values, to),
   };
+}
+
+export function renderRequest(
+  index: ServingIndex,
+  providers: ProviderRegistry,
+  principal: Principal,
+  request: RenderRequest,
+): RenderResult {
+  const { served, requestedLanguage } = resolveServed(index, principal, request);
+  return renderServed(index, providers, served, requestedLanguage, request.variables, request.to);
 }

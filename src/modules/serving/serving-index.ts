@@ -4,6 +4,7 @@ import { markets, templates, versions } from '../../../db/schema/index.ts';
 import type { VersionContent } from '../../domain/content.ts';
 import type { VersionStatus } from '../../domain/lifecycle.ts';
 import { type CompiledContent, compileContent } from '../../domain/render.ts';
+import { createValueFormatter, type ValueFormatter } from '../../domain/variable-values.ts';
 
 type MarketRow = typeof markets.$inferSelect;
 type TemplateRow = typeof templates.$inferSelect;
@@ -27,6 +28,8 @@ export interface ServedVersion {
   parameterFormat: 'named' | 'positional';
   content: VersionContent;
   compiled: CompiledContent;
+  /** Every variable the version's text uses: a render must give each of them. */
+  requiredVariables: string[];
 }
 
 export interface VariantState {
@@ -47,6 +50,13 @@ export class ServingIndex {
   readonly markets = new Map<string, MarketRow>();
   readonly #served = new Map<string, ServedVersion>();
   readonly #newest = new Map<string, VariantState>();
+  /** Formatters depend on the template's variables and the market's zone and currency: rebuilt when either changes. */
+  readonly #formatters = new Map<
+    string,
+    { template: TemplateRow; market: MarketRow; format: ValueFormatter }
+  >();
+  /** Bundles by market and key scope; dropped whenever something served in the market changes. */
+  readonly #bundles = new Map<string, { etag: string; body: string }>();
   readonly #db: Db;
 
   constructor(db: Db) {
@@ -100,10 +110,33 @@ export class ServingIndex {
 
   setTemplate(row: TemplateRow): void {
     this.templates.set(row.key, row);
+    this.#bundles.clear();
   }
 
   setMarket(row: MarketRow): void {
     this.markets.set(row.code, row);
+    this.#bundles.clear();
+  }
+
+  /** The value formatter of a served version, for its language and its market's zone and currency. */
+  formatterFor(served: ServedVersion, template: TemplateRow, market: MarketRow): ValueFormatter {
+    const cached = this.#formatters.get(served.versionId);
+    if (cached && cached.template === template && cached.market === market) return cached.format;
+    const format = createValueFormatter(template.variables, {
+      language: served.language,
+      timezone: market.timezone,
+      currency: market.currency,
+    });
+    this.#formatters.set(served.versionId, { template, market, format });
+    return format;
+  }
+
+  cachedBundle(cacheKey: string): { etag: string; body: string } | undefined {
+    return this.#bundles.get(cacheKey);
+  }
+
+  cacheBundle(cacheKey: string, bundle: { etag: string; body: string }): void {
+    this.#bundles.set(cacheKey, bundle);
   }
 
   /** Re-reads one variant after a change to any of its versions committed. */
@@ -128,8 +161,11 @@ export class ServingIndex {
         .limit(1),
     ]);
     const key = variantKey(ref.templateKey, ref.market, ref.language);
+    const previous = this.#served.get(key);
     if (served) this.#setServed(served);
     else this.#served.delete(key);
+    if (previous && previous.versionId !== served?.id) this.#formatters.delete(previous.versionId);
+    this.#bundles.clear();
     if (newest) this.#newest.set(key, newest);
     else this.#newest.delete(key);
   }
@@ -159,6 +195,8 @@ export class ServingIndex {
       footer: row.footer,
       buttons: row.buttons,
     };
+    const compiled = compileContent(content);
+    const { header, body, footer, buttons } = compiled.variables;
     this.#served.set(key, {
       versionId: row.id,
       templateKey: row.templateKey,
@@ -170,7 +208,8 @@ export class ServingIndex {
       providerLanguageCode: row.providerLanguageCode,
       parameterFormat: row.parameterFormat ?? 'named',
       content,
-      compiled: compileContent(content),
+      compiled,
+      requiredVariables: [...new Set([...header, ...body, ...footer, ...buttons.flat()])],
     });
   }
 }

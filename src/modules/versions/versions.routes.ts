@@ -265,11 +265,16 @@ export function versionRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const params = c.req.valid('param');
-        const row = await submitVersion(
-          serviceContext(deps),
-          variantOf(c, params),
-          params.n,
-          c.var.principal.keyId,
+        const ref = variantOf(c, params);
+        const row = await submitVersion(serviceContext(deps), ref, params.n, c.var.principal.keyId).catch(
+          (error: unknown) => {
+            // The service reports findings as data; the caller reads them in its own language.
+            if (error instanceof AppError && error.type === 'lint-failed') {
+              const findings = error.extensions.findings as LintFinding[];
+              throw new AppError('lint-failed', { extensions: { findings: localise(c, findings) } });
+            }
+            throw error;
+          },
         );
         c.header('etag', versionEtag(row));
         return c.json({ status: 'queued' as const, version: await versionView(c, row) }, 202);

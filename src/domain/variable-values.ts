@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { TemplateVariable, VariableType } from './content.ts';
+
+export interface FormatContext {
+  /** The served variant's language (BCP 47), which decides number and date formats. */
+  language: string;
+  timezone: string;
+  currency: string;
+}
+
+export interface ValueError {
+  name: string;
+  message: string;
+}
+
+export type ValueFormatter = (raw: Record<string, unknown>) => {
+  values: Record<string, string>;
+  errors: ValueError[];
+};
+
+const numeric = z.union([
+  z.number().finite(),
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/, 'expected a number')
+    .transform(Number),
+]);
+const isoDate = z.iso.date();
+const isoDateTime = z.iso.datetime({ offset: true });
+const text = z.union([z.string(), z.number().finite().transform(String)], { error: 'expected a string' });
+
+/**
+ * One formatter per type and format context; the Intl formatters are built once, since building
+ * them costs far more than using them.
+ */
+function typeFormatter(
+  type: VariableType,
+  ctx: FormatContext,
+): (value: unknown) => string | ValueErrorMessage {
+  const { language, timezone, currency } = ctx;
+  switch (type) {
+    case 'text':
+      return (value) => parseOr(text, value, (v) => v);
+    case 'number': {
+      const format = new Intl.NumberFormat(language);
+      return (value) => parseOr(numeric, value, (n) => format.format(n));
+    }
+    case 'currency': {
+      const format = new Intl.NumberFormat(language, { style: 'currency', currency });
+      return (value) => parseOr(numeric, value, (n) => format.format(n));
+    }
+    case 'date': {
+      // A bare date is a calendar day: format it in UTC so no time zone moves it to another day.
+      const dayFormat = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
+      const instantFormat = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: timezone });
+      return (value) => {
+        if (typeof value === 'string' && isoDate.safeParse(value).success)
+          return dayFormat.format(new Date(`${value}T00:00:00Z`));
+        return parseOr(
+          isoDateTime,
+          value,
+          (v) => instantFormat.format(new Date(v)),
+          'expected an ISO 8601 date (2026-05-12) or date-time',
+        );
+      };
+    }
+    case 'datetime': {
+      const format = new Intl.DateTimeFormat(language, {
+        dateStyle: 'long',
+        timeStyle: 'short',
+        timeZone: timezone,
+      });
+      return (value) =>
+        parseOr(
+          isoDateTime,
+          value,
+          (v) => format.format(new Date(v)),
+          'expected an ISO 8601 date-time with offset (2026-05-12T15:00:00Z)',
+        );
+    }
+    case 'url_suffix':
+      // Percent-encode each path segment; the slashes between them stay.
+      return (value) => parseOr(text, value, (v) => v.split('/').map(encodeURIComponent).join('/'));
+  }
+}
+
+class ValueErrorMessage {
+  readonly message: string;
+  constructor(message: string) {
+    this.message = message;
+  }
+}
+
+function parseOr<T>(schema: z.ZodType<T>, value: unknown, format: (parsed: T) => string, message?: string) {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    return new ValueErrorMessage(message ?? parsed.error.issues[0]?.message ?? 'invalid value');
+  return format(parsed.data);
+}
+
+/**
+ * Validates and formats the values a sender gives for a template's typed variables, for one
+ * language, time zone and currency: `date`/`datetime` take ISO 8601, `number`/`currency` take
+ * numbers or numeric strings, `url_suffix` is percent-encoded, and a name the template does not
+ * declare is an error.
+ */
+export function createValueFormatter(variables: TemplateVariable[], ctx: FormatContext): ValueFormatter {
+  const formatters = new Map(variables.map((variable) => [variable.name, typeFormatter(variable.type, ctx)]));
+  return (raw) => {
+    const values: Record<string, string> = {};
+    const errors: ValueError[] = [];
+    for (const [name, value] of Object.entries(raw)) {
+      const format = formatters.get(name);
+      if (!format) {
+        errors.push({ name, message: 'not a variable of this template' });
+        continue;
+      }
+      const result = format(value);
+      if (result instanceof ValueErrorMessage) errors.push({ name, message: result.message });
+      else values[name] = result;
+    }
+    return { values, errors };
+  };
+}

@@ -1,0 +1,212 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { stream } from 'hono/streaming';
+import type { AppDeps } from '../../context.ts';
+import { authorize } from '../../http/auth.ts';
+import {
+  commonErrors,
+  createRouter,
+  jsonBody,
+  jsonContent,
+  notFoundError,
+  ProblemSchema,
+  security,
+} from '../../http/openapi.ts';
+import { problemBody } from '../../http/problem.ts';
+import { negotiateLanguage } from '../../i18n.ts';
+import { LanguageTag, MarketCode, marketParam } from '../markets/markets.schemas.ts';
+import { TemplateKey } from '../templates/templates.schemas.ts';
+import { MAX_BATCH_RECIPIENTS, renderBatch } from './batch.service.ts';
+import { marketBundle } from './bundles.service.ts';
+import { renderRequest } from './render.service.ts';
+
+const RenderRequestSchema = z
+  .object({
+    template: TemplateKey,
+    market: MarketCode,
+    language: LanguageTag.optional().openapi({ description: 'Defaults to the market’s default language' }),
+    variables: z
+      .record(z.string(), z.union([z.string().max(2000), z.number()]))
+      .default({})
+      .openapi({
+        description:
+          'Values by variable name: text as strings, numbers and currency as numbers, dates as ISO 8601',
+      }),
+    to: z
+      .string()
+      .regex(/^\+?[0-9]{6,20}$/, 'a phone number in international format')
+      .optional(),
+    allowFallback: z
+      .boolean()
+      .default(false)
+      .openapi({ description: 'Serve a fallback language the market configures' }),
+  })
+  .strict()
+  .openapi('RenderRequest');
+
+const RenderedComponentsSchema = z.object({
+  header: z.string().optional(),
+  body: z.string(),
+  footer: z.string().optional(),
+  buttons: z
+    .array(
+      z.object({
+        type: z.string(),
+        text: z.string(),
+        url: z.string().optional(),
+        phoneNumber: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
+const RenderResultSchema = z
+  .object({
+    template: z.string(),
+    market: z.string(),
+    language: z.string().openapi({ description: 'The language served' }),
+    requestedLanguage: z.string(),
+    fallback: z.boolean().openapi({ description: 'True when a fallback language was served' }),
+    version: z.number().int(),
+    provider: z.string(),
+    providerTemplateName: z.string(),
+    languageCode: z
+      .string()
+      .openapi({ description: 'The provider’s language code the template was created with' }),
+    text: z
+      .string()
+      .openapi({ description: 'The message as the recipient reads it: header, body and footer' }),
+    components: RenderedComponentsSchema,
+    payload: z.unknown().openapi({ description: 'The provider’s send-message body, ready to post' }),
+  })
+  .openapi('RenderResult');
+
+const BatchRequestSchema = z
+  .object({
+    template: TemplateKey,
+    market: MarketCode,
+    allowFallback: z.boolean().default(false),
+    recipients: z
+      .array(
+        z.unknown().openapi({
+          description:
+            'A recipient: {to, language?, variables}. Each is validated on its own, so one bad recipient fails only itself.',
+          example: { to: '905551112233', language: 'tr', variables: { student_name: 'Ayşe' } },
+        }),
+      )
+      .min(1)
+      .max(MAX_BATCH_RECIPIENTS),
+  })
+  .strict()
+  .openapi('BatchRenderRequest');
+
+const BatchResultSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        index: z.number().int(),
+        status: z.number().int().openapi({ description: '200, or the status of the recipient’s problem' }),
+        result: RenderResultSchema.optional(),
+        problem: ProblemSchema.optional(),
+      }),
+    ),
+  })
+  .openapi('BatchRenderResult');
+
+const BundleSchema = z
+  .object({ market: z.string(), items: z.array(z.record(z.string(), z.unknown())) })
+  .openapi('Bundle', {
+    description: 'Every served version of the market, with its text, variables and provider name',
+  });
+
+/** Items are written as they are rendered, a chunk at a time, so a 10,000-recipient answer is never held whole. */
+const BATCH_CHUNK = 250;
+
+export function servingRoutes(deps: AppDeps) {
+  const senders = authorize(deps.apiKeys, 'senders');
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/render',
+        operationId: 'render',
+        tags: ['Serving'],
+        summary: 'Render the served (approved) version of a template for one recipient',
+        description:
+          'Never returns an unapproved variant. 404 no-approved-variant lists each variant’s status; 422 invalid-variables names each offending variable.',
+        security,
+        middleware: [senders] as const,
+        request: { body: jsonBody(RenderRequestSchema) },
+        responses: { 200: jsonContent(RenderResultSchema, 'Rendered'), ...commonErrors, ...notFoundError },
+      }),
+      (c) => c.json(renderRequest(deps.serving, deps.providers, c.var.principal, c.req.valid('json')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/render/batch',
+        operationId: 'renderBatch',
+        tags: ['Serving'],
+        summary: 'Render for up to 10,000 recipients: one result or one problem per recipient, in order',
+        security,
+        middleware: [senders] as const,
+        request: { body: jsonBody(BatchRequestSchema) },
+        responses: { 200: jsonContent(BatchResultSchema, 'Results in recipient order'), ...commonErrors },
+      }),
+      (c) => {
+        const request = c.req.valid('json');
+        const t = deps.i18n.getFixedT(negotiateLanguage(c.req.header('accept-language')));
+        const items = renderBatch(deps.serving, deps.providers, c.var.principal, request);
+        c.header('content-type', 'application/json; charset=utf-8');
+        return stream(c, async (out) => {
+          await out.write('{"items":[');
+          let chunk = '';
+          let count = 0;
+          for (const item of items) {
+            const json =
+              'result' in item
+                ? JSON.stringify(item)
+                : JSON.stringify({
+                    index: item.index,
+                    status: item.status,
+                    problem: problemBody(item.error, t),
+                  });
+            chunk += count === 0 ? json : `,${json}`;
+            count += 1;
+            if (count % BATCH_CHUNK === 0) {
+              await out.write(chunk);
+              chunk = '';
+            }
+          }
+          await out.write(`${chunk}]}`);
+        }) as never;
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/bundles/{market}',
+        operationId: 'getBundle',
+        tags: ['Serving'],
+        summary: 'Every served version of a market, with a strong ETag (If-None-Match → 304)',
+        security,
+        middleware: [senders] as const,
+        request: { params: marketParam },
+        responses: {
+          200: jsonContent(BundleSchema, 'The bundle'),
+          304: { description: 'Not modified since the ETag you have' },
+          ...commonErrors,
+          ...notFoundError,
+        },
+      }),
+      (c) => {
+        const bundle = marketBundle(deps.serving, c.var.principal, c.req.valid('param').market);
+        c.header('etag', bundle.etag);
+        c.header('cache-control', 'no-cache');
+        const ifNoneMatch = c.req.header('if-none-match');
+        if (ifNoneMatch?.split(',').some((tag) => tag.trim() === bundle.etag || tag.trim() === '*')) {
+          return c.body(null, 304) as never;
+        }
+        return c.body(bundle.body, 200, { 'content-type': 'application/json; charset=utf-8' }) as never;
+      },
+    );
+}
