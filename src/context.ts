@@ -51,7 +51,10 @@ function isRetryable(error: unknown): boolean {
  * Runs `fn` in a transaction, reusing the caller's when there is one; after-commit hooks run last.
  * Serialization failures and deadlocks are retried a few times, then reported as 503.
  */
-export async function withTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceContext) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  ctx: ServiceContext,
+  fn: (tx: ServiceContext) => Promise<T>,
+): Promise<T> {
   if (ctx.inTransaction) return fn(ctx);
   for (let attempt = 1; ; attempt++) {
     const hooks: ServiceContext['afterCommit'] = [];
@@ -63,7 +66,8 @@ export async function withTransaction<T>(ctx: ServiceContext, fn: (tx: ServiceCo
       return result;
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      if (attempt > MAX_TRANSACTION_RETRIES) throw new AppError('unavailable', { message: 'transaction kept conflicting' });
+      if (attempt > MAX_TRANSACTION_RETRIES)
+        throw new AppError('unavailable', { message: 'transaction kept conflicting' });
     }
   }
 }
