@@ -23,6 +23,8 @@ export interface ServedVersion {
   language: string;
   version: number;
   provider: string;
+  providerAccount: string;
+  providerTemplateId: string | null;
   providerTemplateName: string;
   providerLanguageCode: string;
   parameterFormat: 'named' | 'positional';
@@ -204,6 +206,8 @@ export class ServingIndex {
       language: row.language,
       version: row.version,
       provider: row.provider,
+      providerAccount: row.providerAccount ?? '',
+      providerTemplateId: row.providerTemplateId,
       providerTemplateName: row.providerTemplateName,
       providerLanguageCode: row.providerLanguageCode,
       parameterFormat: row.parameterFormat ?? 'named',
