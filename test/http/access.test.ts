@@ -34,6 +34,8 @@ const ALLOWED_ROLES: Record<string, readonly Role[]> = {
   listVersionEvents: READERS,
   listTemplateEvents: READERS,
   render: SENDERS,
+  renderBatch: SENDERS,
+  getBundle: SENDERS,
   forceSandboxDecision: ADMINS,
   createApiKey: ADMINS,
   listApiKeys: ADMINS,
@@ -58,7 +60,11 @@ async function specOperations(): Promise<Operation[]> {
     if (PUBLIC_PATH.test(path)) continue;
     for (const [method, op] of Object.entries(item)) {
       const operationId = (op as { operationId?: string }).operationId;
-      operations.push({ method: method.toUpperCase(), path, operationId: operationId ?? `${method} ${path}` });
+      operations.push({
+        method: method.toUpperCase(),
+        path,
+        operationId: operationId ?? `${method} ${path}`,
+      });
     }
   }
   return operations;
@@ -77,6 +83,23 @@ function expectProblem(res: TestResponse, status: number, type: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(res.body).toMatchObject({ type: `/problems/${type}`, status });
+}
+
+/** A complete problem document: problem+json, a /problems/ type, matching status, title and a filled-in detail. */
+function isProblem(res: TestResponse): boolean {
+  const body = res.body;
+  return (
+    (res.headers.get('content-type') ?? '').startsWith('application/problem+json') &&
+    typeof body === 'object' &&
+    typeof body.type === 'string' &&
+    body.type.startsWith('/problems/') &&
+    body.status === res.status &&
+    typeof body.title === 'string' &&
+    body.title.length > 0 &&
+    typeof body.detail === 'string' &&
+    body.detail.length > 0 &&
+    !body.detail.includes('{{')
+  );
 }
 
 const keys = {} as Record<Role, string>;
@@ -129,6 +152,17 @@ function requestFor(op: Operation): { path: string; body?: unknown } {
       language: 'tr',
       variables: { student_name: 'Ayşe', lesson_at: '12 Mayıs 15:00' },
     },
+    renderBatch: {
+      template: templateKey,
+      market: 'TR',
+      recipients: [
+        {
+          to: '905551112233',
+          language: 'tr',
+          variables: { student_name: 'Ayşe', lesson_at: '12 Mayıs 15:00' },
+        },
+      ],
+    },
     forceSandboxDecision: { providerTemplateName: `${templateKey}_tr_v999`, status: 'approved' },
     createApiKey: { name: 'matrix key', role: 'viewer' },
   };
@@ -156,6 +190,7 @@ describe('role × route matrix', () => {
         const { path, body } = requestFor(op);
         const res = await vt.request(op.method, path, { key: keys[role], ...(body ? { body } : {}) });
         const label = `${role} ${op.method} ${op.path} (${op.operationId}) → ${res.status} ${JSON.stringify(res.body)}`;
+        if (res.status >= 400 && !isProblem(res)) mismatches.push(`not problem+json: ${label}`);
         if (allowed.includes(role)) {
           if (res.status === 401 || res.status === 403) mismatches.push(`refused: ${label}`);
         } else if (
@@ -177,7 +212,7 @@ describe('role × route matrix', () => {
       const { path, body } = requestFor(op);
       for (const key of [null, 'vt_live_not_a_real_key_00000000000000000']) {
         const res = await vt.request(op.method, path, { key, ...(body ? { body } : {}) });
-        if (res.status !== 401 || res.body?.type !== '/problems/unauthorized')
+        if (res.status !== 401 || res.body?.type !== '/problems/unauthorized' || !isProblem(res))
           mismatches.push(`${key ? 'bogus key' : 'no key'} ${op.method} ${path} → ${res.status}`);
       }
     }
@@ -202,7 +237,10 @@ describe('authentication', () => {
       headers: { authorization: `Basic ${keys.viewer}` },
     });
     expectProblem(basic, 401, 'unauthorized');
-    const empty = await vt.request('GET', '/v1/markets', { key: null, headers: { authorization: 'Bearer ' } });
+    const empty = await vt.request('GET', '/v1/markets', {
+      key: null,
+      headers: { authorization: 'Bearer ' },
+    });
     expectProblem(empty, 401, 'unauthorized');
   });
 
@@ -219,7 +257,9 @@ describe('authentication', () => {
     const { id } = await createKey('viewer');
     expect((await vt.request('DELETE', `/v1/api-keys/${id}`)).status).toBe(204);
     expectProblem(await vt.request('DELETE', `/v1/api-keys/${id}`), 404, 'not-found');
-    expectProblem(await vt.request('DELETE', `/v1/api-keys/${randomUUID()}`), 404, 'not-found');
+    const unknown = await vt.request('DELETE', `/v1/api-keys/${randomUUID()}`);
+    expectProblem(unknown, 404, 'not-found');
+    expect(isProblem(unknown), unknown.body.detail).toBe(true);
   });
 });
 
@@ -264,6 +304,34 @@ describe('keys limited to markets and languages', () => {
       body: { body: 'Cześć {{student_name}}, lekcja przeniesiona na {{lesson_at}}.' },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
+  });
+
+  it('leaves variants outside the key out of the template’s variant matrix and history', async () => {
+    const key = await createTemplate(vt);
+    const n = await createDraft(vt, key);
+    const submit = await vt.request('POST', `${versionsPath(key)}/${n}/submit`);
+    expect(submit.status, JSON.stringify(submit.body)).toBe(202);
+    const { key: plKey } = await createKey('viewer', { markets: ['PL'] });
+    const template = await vt.request('GET', `/v1/templates/${key}`, { key: plKey });
+    expect(template.status).toBe(200);
+    expect(template.body.variants.filter((v: { market: string }) => v.market !== 'PL')).toEqual([]);
+    const events = await vt.request('GET', `/v1/templates/${key}/events`, { key: plKey });
+    expect(events.status).toBe(200);
+    expect(events.body.items).toEqual([]);
+    const all = await vt.request('GET', `/v1/templates/${key}/events`);
+    expect(all.body.items.length).toBeGreaterThan(0);
+  });
+
+  it('does not tell a sender the status of a language outside its key', async () => {
+    const key = await createTemplate(vt);
+    await createDraft(vt, key);
+    const { key: enSender } = await createKey('sender', { languages: ['en'] });
+    const res = await vt.request('POST', '/v1/render', {
+      key: enSender,
+      body: { template: key, market: 'TR', language: 'tr', variables: {}, allowFallback: true },
+    });
+    expectProblem(res, 404, 'no-approved-variant');
+    expect(res.body.variants).toEqual([{ language: 'en', status: 'missing', newestVersion: null }]);
   });
 
   it('does not render a market outside the key', async () => {

@@ -45,7 +45,8 @@ describe('markets', () => {
       res.body.items.map((m: { code: string }) => [m.code, m]),
     );
     for (const code of ['RU', 'PL', 'TR']) expect(byCode.get(code)?.status, code).toBe('active');
-    for (const code of ['IT', 'ES', 'DE', 'FR', 'ID']) expect(byCode.get(code)?.status, code).toBe('upcoming');
+    for (const code of ['IT', 'ES', 'DE', 'FR', 'ID'])
+      expect(byCode.get(code)?.status, code).toBe('upcoming');
     for (const code of ['RU', 'PL', 'TR', 'IT', 'ES', 'DE', 'FR', 'ID']) {
       expect(byCode.get(code)?.provider.kind, code).toBe('sandbox');
     }

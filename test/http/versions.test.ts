@@ -63,7 +63,11 @@ describe('drafts and optimistic concurrency', () => {
 
     const got = await vt.request('GET', versionPath(key, 1));
     expect(got.headers.get('etag')).toBe(newEtag);
-    expect(got.body).toMatchObject({ body: newBody, footer: 'Vetted', contentHash: patched.body.contentHash });
+    expect(got.body).toMatchObject({
+      body: newBody,
+      footer: 'Vetted',
+      contentHash: patched.body.contentHash,
+    });
   });
 
   it('refuses a PATCH without If-Match with 428 precondition-required', async () => {
@@ -294,7 +298,13 @@ describe('template history', () => {
     expect(await submitAndWait(vt, key, 1)).toBe('approved');
     await createDraft(vt, key, { fromVersion: 1 });
     expect(await submitAndWait(vt, key, 2)).toBe('approved');
-    await createDraft(vt, key, { body: 'Hello {{student_name}}, your lesson moved to {{lesson_at}}.' }, 'TR', 'en');
+    await createDraft(
+      vt,
+      key,
+      { body: 'Hello {{student_name}}, your lesson moved to {{lesson_at}}.' },
+      'TR',
+      'en',
+    );
     expect(await submitAndWait(vt, key, 1, ['approved', 'rejected'], 'TR', 'en')).toBe('approved');
 
     const res = await vt.request('GET', `/v1/templates/${key}/events`);

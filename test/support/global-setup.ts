@@ -33,8 +33,9 @@ function withDatabase(url: string, name: string): string {
 }
 
 export default async function setup(project: TestProject) {
-  if (process.env.TEST_DB_KIND === 'postgres' && process.env.TEST_DATABASE_URL) {
-    const url = process.env.TEST_DATABASE_URL;
+  // The project's env reaches the test workers only, so the setup tells the projects apart by name.
+  const url = process.env.TEST_DATABASE_URL;
+  if (project.name === 'postgres' && url) {
     const template = `vetted_tpl_${process.pid}`;
     const admin = postgres(url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${template}`);

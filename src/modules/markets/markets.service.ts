@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { markets } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
@@ -96,7 +96,7 @@ export async function putMarket(
     const [row] = await ctx.db
       .update(markets)
       .set({ ...values, revision: sql`${markets.revision} + 1`, updatedAt: ctx.clock() })
-      .where(eq(markets.code, code))
+      .where(and(eq(markets.code, code), ifMatch ? eq(markets.revision, existing.revision) : undefined))
       .returning();
     if (!row) throw new AppError('precondition-failed');
     await onCommit(ctx, () => ctx.serving.setMarket(row));

@@ -56,7 +56,8 @@ export function resolveServed(
     const served = index.served(template.key, market.code, language);
     if (served) return { served, requestedLanguage };
   }
-  const variants = candidates.map((language) => {
+  // Languages outside the key's scope are left out: a key learns nothing about them.
+  const variants = candidates.filter((language) => inScope(principal, market.code, language)).map((language) => {
     const state = index.state(template.key, market.code, language);
     return { language, status: state?.status ?? 'missing', newestVersion: state?.version ?? null };
   });

@@ -59,6 +59,7 @@ export class ServingIndex {
   >();
   /** Bundles by market and key scope; dropped whenever something served in the market changes. */
   readonly #bundles = new Map<string, { etag: string; body: string }>();
+  readonly #refreshing = new Map<string, Promise<void>>();
   readonly #db: Db;
 
   constructor(db: Db) {
@@ -141,8 +142,23 @@ export class ServingIndex {
     this.#bundles.set(cacheKey, bundle);
   }
 
-  /** Re-reads one variant after a change to any of its versions committed. */
-  async refreshVariant(ref: VariantRef): Promise<void> {
+  /**
+   * Re-reads one variant after a change to any of its versions committed. Refreshes of one
+   * variant run one after another, so an older read can never land after a newer one.
+   */
+  refreshVariant(ref: VariantRef): Promise<void> {
+    const key = variantKey(ref.templateKey, ref.market, ref.language);
+    const previous = this.#refreshing.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.#readVariant(ref));
+    const settled = next.catch(() => {});
+    this.#refreshing.set(key, settled);
+    void settled.then(() => {
+      if (this.#refreshing.get(key) === settled) this.#refreshing.delete(key);
+    });
+    return next;
+  }
+
+  async #readVariant(ref: VariantRef): Promise<void> {
     const variant = and(
       eq(versions.templateKey, ref.templateKey),
       eq(versions.market, ref.market),

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import { events, versions } from '../../../db/schema/index.ts';
+import { events, statusDeliveries, versions } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
 import { isFinal, mapProviderStatus, type VersionStatus } from '../../domain/lifecycle.ts';
 import { AppError } from '../../errors.ts';
@@ -117,11 +117,12 @@ export async function ingestProviderStatus(
     // The row lock serialises concurrent deliveries for one version.
     const [version] = await tx.db.select().from(versions).where(where).for('update');
     if (!version) return { outcome: 'unknown-version' };
-    const [duplicate] = await tx.db
-      .select({ id: events.id })
-      .from(events)
-      .where(eq(events.dedupeKey, input.dedupeKey));
-    if (duplicate) return { outcome: 'duplicate' };
+    const [firstDelivery] = await tx.db
+      .insert(statusDeliveries)
+      .values({ dedupeKey: input.dedupeKey, receivedAt: tx.clock() })
+      .onConflictDoNothing()
+      .returning();
+    if (!firstDelivery) return { outcome: 'duplicate' };
 
     const mapped = mapProviderStatus(input.providerStatus);
     if (mapped === version.status && input.occurredAt >= version.statusAt) {
