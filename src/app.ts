@@ -26,7 +26,17 @@ export function createApp(deps: AppDeps) {
   };
   const defaultLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   const batchLimit = bodyLimit({ maxSize: MAX_BATCH_BODY_BYTES, onError: tooLarge });
-  app.use((c, next) => (c.req.path === '/v1/render/batch' ? batchLimit(c, next) : defaultLimit(c, next)));
+  app.use((c, next) => {
+    const batch = c.req.path === '/v1/render/batch';
+    const length = c.req.header('content-length');
+    // With a Content-Length the size is known up front; touching the body stream here would cost
+    // every request a web stream, so only chunked bodies are counted as they arrive.
+    if (length !== undefined && !c.req.header('transfer-encoding')) {
+      if (Number(length) > (batch ? MAX_BATCH_BODY_BYTES : MAX_BODY_BYTES)) tooLarge();
+      return next();
+    }
+    return batch ? batchLimit(c, next) : defaultLimit(c, next);
+  });
   app.onError(createErrorHandler(deps.i18n, deps.log));
   app.notFound((c) =>
     problemResponse(c, new AppError('not-found', { params: { resource: c.req.path } }), deps.i18n),
