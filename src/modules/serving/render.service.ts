@@ -57,10 +57,12 @@ export function resolveServed(
     if (served) return { served, requestedLanguage };
   }
   // Languages outside the key's scope are left out: a key learns nothing about them.
-  const variants = candidates.filter((language) => inScope(principal, market.code, language)).map((language) => {
-    const state = index.state(template.key, market.code, language);
-    return { language, status: state?.status ?? 'missing', newestVersion: state?.version ?? null };
-  });
+  const variants = candidates
+    .filter((language) => inScope(principal, market.code, language))
+    .map((language) => {
+      const state = index.state(template.key, market.code, language);
+      return { language, status: state?.status ?? 'missing', newestVersion: state?.version ?? null };
+    });
   throw new AppError('no-approved-variant', {
     params: { template: template.key, market: market.code, language: requestedLanguage },
     extensions: { variants },

@@ -6,6 +6,7 @@ import { AppError } from '../../errors.ts';
 import { authorize } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { requireIfMatch } from '../../http/etag.ts';
+import { idempotent } from '../../http/idempotency.ts';
 import {
   commonErrors,
   conflictError,
@@ -254,8 +255,20 @@ export function versionRoutes(deps: AppDeps) {
         description:
           '422 lint-failed while lint has errors; 409 when the market is upcoming or the version is not a draft.',
         security,
-        middleware: [editors] as const,
-        request: { params: versionParams },
+        middleware: [editors, idempotent(deps)] as const,
+        request: {
+          params: versionParams,
+          headers: z.object({
+            'idempotency-key': z
+              .string()
+              .max(255)
+              .optional()
+              .openapi({
+                description:
+                  'Repeating a request with the same key returns the first answer without running again',
+              }),
+          }),
+        },
         responses: {
           202: jsonContent(z.object({ status: z.literal('queued'), version: VersionSchema }), 'Queued'),
           ...commonErrors,
