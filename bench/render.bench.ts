@@ -20,7 +20,11 @@ if (pinned) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const command = pinned ? 'taskset' : process.execPath;
   const argv = pinned ? ['-c', '0', process.execPath, ...args] : args;
-  const child = spawn(command, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command, argv, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -69,7 +73,8 @@ async function round(s: Scenario, seconds: number): Promise<Round> {
     pipelining: 1,
     duration: seconds,
   });
-  if (result.non2xx > 0 && s.name !== 'bundle, If-None-Match (304)') throw new Error(`${s.name}: ${result.non2xx} non-2xx answers`);
+  if (result.non2xx > 0 && s.name !== 'bundle, If-None-Match (304)')
+    throw new Error(`${s.name}: ${result.non2xx} non-2xx answers`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -113,7 +118,8 @@ try {
     if (i > 100) throw new Error('the benchmark template was not approved');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const sender = (await api(vetted.port, 'POST', '/v1/api-keys', { name: 'bench sender', role: 'sender' })).key as string;
+  const sender = (await api(vetted.port, 'POST', '/v1/api-keys', { name: 'bench sender', role: 'sender' }))
+    .key as string;
   const auth = { authorization: `Bearer ${sender}`, 'content-type': 'application/json' };
   const renderBody = JSON.stringify({
     template: key,
@@ -131,13 +137,43 @@ try {
       variables: { student_name: `Öğrenci ${i}`, lesson_at: '12 Mayıs 15:00' },
     })),
   });
-  const bundleEtag = (await fetch(`http://127.0.0.1:${vetted.port}/v1/bundles/TR`, { headers: auth })).headers.get('etag') ?? '';
+  const bundleEtag =
+    (await fetch(`http://127.0.0.1:${vetted.port}/v1/bundles/TR`, { headers: auth })).headers.get('etag') ??
+    '';
 
   const scenarios: Scenario[] = [
-    { name: 'bare Hono POST (reference)', port: bare.port, method: 'POST', path: '/v1/render', headers: auth, body: renderBody },
-    { name: 'POST /v1/render', port: vetted.port, method: 'POST', path: '/v1/render', headers: auth, body: renderBody },
-    { name: `POST /v1/render/batch (${batchSize})`, port: vetted.port, method: 'POST', path: '/v1/render/batch', headers: auth, body: batchBody, perRequest: batchSize },
-    { name: 'bundle, If-None-Match (304)', port: vetted.port, method: 'GET', path: '/v1/bundles/TR', headers: { ...auth, 'if-none-match': bundleEtag } },
+    {
+      name: 'bare Hono POST (reference)',
+      port: bare.port,
+      method: 'POST',
+      path: '/v1/render',
+      headers: auth,
+      body: renderBody,
+    },
+    {
+      name: 'POST /v1/render',
+      port: vetted.port,
+      method: 'POST',
+      path: '/v1/render',
+      headers: auth,
+      body: renderBody,
+    },
+    {
+      name: `POST /v1/render/batch (${batchSize})`,
+      port: vetted.port,
+      method: 'POST',
+      path: '/v1/render/batch',
+      headers: auth,
+      body: batchBody,
+      perRequest: batchSize,
+    },
+    {
+      name: 'bundle, If-None-Match (304)',
+      port: vetted.port,
+      method: 'GET',
+      path: '/v1/bundles/TR',
+      headers: { ...auth, 'if-none-match': bundleEtag },
+    },
   ];
 
   for (const s of scenarios) await round(s, 2);
@@ -161,12 +197,28 @@ try {
       ...(s.perRequest ? { 'recipients/s': Math.round(rps * s.perRequest) } : {}),
     };
   });
-  console.log(`\nVetted render benchmark: ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections (batch: 10), ${pinned ? 'servers on core 0, load on core 1' : 'unpinned (no taskset)'}, Node ${process.version}`);
+  console.log(
+    `\nVetted render benchmark: ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections (batch: 10), ${pinned ? 'servers on core 0, load on core 1' : 'unpinned (no taskset)'}, Node ${process.version}`,
+  );
   console.table(table);
   const outDir = join(root, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${new Date().toISOString().replaceAll(':', '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), pinned, seconds: SECONDS, rounds: ROUNDS, table, raw: Object.fromEntries(results) }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        pinned,
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        table,
+        raw: Object.fromEntries(results),
+      },
+      null,
+      2,
+    ),
+  );
   console.log(`written ${file}`);
 } finally {
   for (const child of children) child.kill('SIGTERM');

@@ -37,6 +37,9 @@ export interface PgliteDatabase extends DatabaseBase {
 export interface PostgresDatabase extends DatabaseBase {
   kind: 'postgres';
   url: string;
+  notify(channel: string, payload: string): Promise<void>;
+  /** Calls `handler` for each notification on `channel`; the returned function stops listening. */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 export type Database = PgliteDatabase | PostgresDatabase;
@@ -82,6 +85,13 @@ export function openPostgres(url: string, options: { max?: number } = {}): Postg
       }
     },
     appliedMigrations: () => countMigrations(db),
+    notify: async (channel, payload) => {
+      await client.notify(channel, payload);
+    },
+    listen: async (channel, handler) => {
+      const { unlisten } = await client.listen(channel, handler);
+      return unlisten;
+    },
     ping: async () => {
       await client`select 1`;
     },

@@ -1,6 +1,7 @@
 import type { i18n } from 'i18next';
 import type { Logger } from 'pino';
 import type { Database, DbOrTx } from '../db/database.ts';
+import type { ChangeFeed } from './change-feed.ts';
 import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
 import type { JobQueue } from './jobs/queue.ts';
@@ -19,6 +20,7 @@ export interface AppDeps {
   i18n: i18n;
   queue: JobQueue;
   serving: ServingIndex;
+  changes: ChangeFeed;
   apiKeys: ApiKeyStore;
   providers: ProviderRegistry;
 }

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { type Database, openPglite, openPostgres } from '../db/database.ts';
+import { ChangeFeed } from './change-feed.ts';
 import type { Config } from './config.ts';
 import { type AppDeps, type Clock, serviceContext } from './context.ts';
 import { createI18n } from './i18n.ts';
@@ -47,6 +48,8 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
     createSandboxProvider({ db: database.db, queue, reviewDelayMs: config.SANDBOX_REVIEW_DELAY_MS }),
   );
 
+  const serving = new ServingIndex(database.db);
+  const apiKeys = new ApiKeyStore(database.db);
   const deps: AppDeps = {
     config,
     database,
@@ -54,13 +57,16 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
     clock: options.clock ?? (() => new Date()),
     i18n: await createI18n(),
     queue,
-    serving: new ServingIndex(database.db),
-    apiKeys: new ApiKeyStore(database.db),
+    serving,
+    apiKeys,
+    changes: new ChangeFeed({ database, serving, apiKeys, log }),
     providers,
   };
   const ctx = serviceContext(deps);
   await seedMarkets(ctx);
-  await Promise.all([deps.serving.load(), deps.apiKeys.load()]);
+  // Listen before loading, so nothing that changes in between is missed.
+  await deps.changes.start();
+  await Promise.all([serving.load(), apiKeys.load()]);
   const bootstrap = await ensureBootstrapAdmin(ctx, config.ADMIN_API_KEY);
   await queue.start();
   if (options.workers !== false) await startWorkers(deps);
@@ -70,6 +76,7 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
     bootstrapKey: bootstrap?.key,
     async stop() {
       await queue.stop(config.SHUTDOWN_TIMEOUT_MS);
+      await deps.changes.stop();
       if (!options.database) await database.close();
     },
   };

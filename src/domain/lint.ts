@@ -1,113 +1,39 @@
-import type { ContentComponent, TemplateCategory, TemplateVariable, VersionContent } from './content.ts';
+import type { ContentComponent, VersionContent } from './content.ts';
+import { categoryRules } from './lint-rules/category.ts';
+import { consistencyRules } from './lint-rules/consistency.ts';
+import { historyRules } from './lint-rules/history.ts';
+import { providerRules } from './lint-rules/provider.ts';
+import {
+  characterCount,
+  type DefinedRule,
+  defineRule,
+  type LintContext,
+  type LintFinding,
+  type LintRule,
+  type ParsedContent,
+  type ParsedPart,
+  parsedParts,
+  type Severity,
+  TEXT_LIMITS,
+} from './lint-rules/rule.ts';
+import { structureRules } from './lint-rules/structure.ts';
+import { textRules } from './lint-rules/text.ts';
+import { variableRules } from './lint-rules/variables.ts';
 import { type ParsedTemplate, type Placeholder, parseTemplateText } from './template-syntax.ts';
 
-export type Severity = 'error' | 'warning';
-
-export interface LintFinding {
-  rule: string;
-  severity: Severity;
-  component: ContentComponent;
-  /** English default text. */
-  message: string;
-  /** i18n key, `lint.<rule>`. */
-  messageKey: string;
-  params: Record<string, string | number>;
-  line?: number;
-  column?: number;
-  buttonIndex?: number;
-}
-
-export interface LintContext {
-  content: VersionContent;
-  variables: TemplateVariable[];
-  category: TemplateCategory;
-  language: string;
-}
-
-export interface ParsedContent {
-  header?: ParsedTemplate;
-  body: ParsedTemplate;
-  footer?: ParsedTemplate;
-  buttons: Array<{ text?: ParsedTemplate; url?: ParsedTemplate }>;
-}
-
-export type LintRule = { id: string; check(ctx: LintContext, parsed: ParsedContent): LintFinding[] };
-
-/** Meta's character limits for text components. */
-export const TEXT_LIMITS = { header: 60, body: 1024, footer: 60 } as const;
-
-/** Characters as people count them (code points), so an emoji is one character. */
-export function characterCount(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
-
-type Params = Record<string, string | number>;
-
-function fill(template: string, params: Params): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    Object.hasOwn(params, key) ? String(params[key]) : whole,
-  );
-}
-
-export interface FindingInput {
-  severity: Severity;
-  component: ContentComponent;
-  params?: Params;
-  line?: number | undefined;
-  column?: number | undefined;
-  buttonIndex?: number | undefined;
-}
-
-export type Report = (input: FindingInput) => LintFinding;
-
-/**
- * A rule has one i18n key (`lint.<id>`) and one English message template; `{param}` slots are filled from
- * each finding's params.
- */
-export function defineRule(
-  id: string,
-  englishTemplate: string,
-  check: (ctx: LintContext, parsed: ParsedContent, report: Report) => LintFinding[],
-): LintRule {
-  const report: Report = (input) => {
-    const params = input.params ?? {};
-    const result: LintFinding = {
-      rule: id,
-      severity: input.severity,
-      component: input.component,
-      message: fill(englishTemplate, params),
-      messageKey: `lint.${id}`,
-      params,
-    };
-    if (input.line !== undefined) result.line = input.line;
-    if (input.column !== undefined) result.column = input.column;
-    if (input.buttonIndex !== undefined) result.buttonIndex = input.buttonIndex;
-    return result;
-  };
-  return { id, check: (ctx, parsed) => check(ctx, parsed, report) };
-}
-
-/** Every parsed text of a version, tagged with where it lives. */
-export interface ParsedPart {
-  component: ContentComponent;
-  field: 'text' | 'url';
-  buttonIndex?: number;
-  parsed: ParsedTemplate;
-}
-
-export function parsedParts(parsed: ParsedContent): ParsedPart[] {
-  const parts: ParsedPart[] = [];
-  if (parsed.header) parts.push({ component: 'header', field: 'text', parsed: parsed.header });
-  parts.push({ component: 'body', field: 'text', parsed: parsed.body });
-  if (parsed.footer) parts.push({ component: 'footer', field: 'text', parsed: parsed.footer });
-  parsed.buttons.forEach((button, buttonIndex) => {
-    if (button.text) parts.push({ component: 'buttons', field: 'text', buttonIndex, parsed: button.text });
-    if (button.url) parts.push({ component: 'buttons', field: 'url', buttonIndex, parsed: button.url });
-  });
-  return parts;
-}
+export type {
+  DefinedRule,
+  FindingInput,
+  LintContext,
+  LintFinding,
+  LintRule,
+  ParsedContent,
+  ParsedPart,
+  RejectedBody,
+  Report,
+  Severity,
+} from './lint-rules/rule.ts';
+export { characterCount, defineRule, parsedParts, TEXT_LIMITS };
 
 function locate(part: ParsedPart, placeholder?: Placeholder) {
   return {
@@ -248,7 +174,7 @@ const urlVariablePositionRule = defineRule(
   },
 );
 
-export const coreRules: LintRule[] = [
+export const coreRules: DefinedRule[] = [
   syntaxRule,
   undeclaredVariableRule,
   unusedVariableRule,
@@ -257,6 +183,18 @@ export const coreRules: LintRule[] = [
   footerVariablesRule,
   headerVariablesRule,
   urlVariablePositionRule,
+];
+
+/** Everything WhatsApp checks that we can check before submitting: the core rules first, then by group. */
+export const whatsappRules: DefinedRule[] = [
+  ...coreRules,
+  ...structureRules,
+  ...variableRules,
+  ...textRules,
+  ...categoryRules,
+  ...consistencyRules,
+  ...historyRules,
+  ...providerRules,
 ];
 
 function present(text: string | null | undefined): text is string {
@@ -281,7 +219,7 @@ export function parseContent(content: VersionContent): ParsedContent {
 const COMPONENT_ORDER: Record<ContentComponent, number> = { header: 0, body: 1, footer: 2, buttons: 3 };
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1 };
 
-export function lintContent(ctx: LintContext, rules: LintRule[] = coreRules): LintFinding[] {
+export function lintContent(ctx: LintContext, rules: LintRule[] = whatsappRules): LintFinding[] {
   const parsed = parseContent(ctx.content);
   const findings = rules.flatMap((rule) => rule.check(ctx, parsed));
   // Array.prototype.sort is stable, so rule order is kept within a component.

@@ -9,6 +9,7 @@ import {
   type LintFinding,
   lintContent,
   usedVariables,
+  whatsappRules,
 } from '../../src/domain/lint.ts';
 
 function variable(name: string): TemplateVariable {
@@ -49,7 +50,7 @@ describe('lintContent', () => {
     });
   });
 
-  it('sorts errors before warnings, then header, body, footer, buttons', () => {
+  it('sorts errors before warnings, then header, body, footer, buttons (core rules only)', () => {
     const findings = lintContent(
       context(
         {
@@ -60,6 +61,7 @@ describe('lintContent', () => {
         },
         ['a', 'b', 'c', 'd', 'e', 'unused'],
       ),
+      coreRules,
     );
     expect(findings.map((f) => [f.severity, f.component, f.rule])).toEqual([
       ['error', 'header', 'header-variables'],
@@ -113,6 +115,22 @@ describe('lintContent', () => {
       'header-variables',
       'url-variable-position',
     ]);
+  });
+});
+
+describe('whatsappRules', () => {
+  it('starts with the core rules and is what lintContent runs by default', () => {
+    expect(whatsappRules.slice(0, coreRules.length)).toEqual(coreRules);
+    const ctx = context({ body: '{{name}}, {{city}}' }, ['name', 'city']);
+    expect(lintContent(ctx)).toEqual(lintContent(ctx, whatsappRules));
+    expect(lintContent(ctx).map((f) => f.rule)).toEqual(
+      expect.arrayContaining([
+        'variable-at-start',
+        'variable-at-end',
+        'adjacent-variables',
+        'too-many-variables',
+      ]),
+    );
   });
 });
 

@@ -55,12 +55,18 @@ describe('send payloads', () => {
   });
 
   it('uses exactly the language code the template was created with', () => {
-    const payload = buildMetaSendPayload(served({ language: 'en-US', providerLanguageCode: 'en_US' }), values, undefined);
+    const payload = buildMetaSendPayload(
+      served({ language: 'en-US', providerLanguageCode: 'en_US' }),
+      values,
+      undefined,
+    );
     expect(payload.template.language).toEqual({ code: 'en_US' });
     expect(payload).not.toHaveProperty('to');
   });
 
   it('builds Gupshup’s template message with its template id and the body values in order', () => {
-    expect(buildGupshupSendPayload(served({ provider: 'gupshup' }), values, '905551112233')).toEqual(golden('gupshup'));
+    expect(buildGupshupSendPayload(served({ provider: 'gupshup' }), values, '905551112233')).toEqual(
+      golden('gupshup'),
+    );
   });
 });

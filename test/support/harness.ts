@@ -62,9 +62,22 @@ export interface TestVetted {
 }
 
 export async function startTestVetted(
-  options: { env?: Record<string, string>; clock?: Clock; workers?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    workers?: boolean;
+    sameDatabaseAs?: TestVetted;
+  } = {},
 ): Promise<TestVetted> {
-  const { database, dispose } = await openTestDatabase();
+  const shared = options.sameDatabaseAs?.deps.database;
+  // A second instance on the same PostgreSQL database, as a second server process would be.
+  const { database, dispose } =
+    shared?.kind === 'postgres'
+      ? (() => {
+          const second = openPostgres(shared.url, { max: 10 });
+          return { database: second, dispose: () => second.close() };
+        })()
+      : await openTestDatabase();
   const config = loadConfig({
     ADMIN_API_KEY: ADMIN_KEY,
     SANDBOX_REVIEW_DELAY_MS: '0',

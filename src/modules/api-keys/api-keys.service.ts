@@ -72,8 +72,8 @@ export async function revokeApiKey(ctx: ServiceContext, id: string): Promise<voi
     .set({ revokedAt: ctx.clock() })
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning();
-  if (!row) throw new AppError('not-found');
-  ctx.apiKeys.forget(row.hash);
+  if (!row) throw new AppError('not-found', { params: { resource: `/v1/api-keys/${id}` } });
+  await ctx.changes.apiKeyRevoked(row.hash);
 }
 
 /**

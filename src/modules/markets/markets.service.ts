@@ -99,7 +99,7 @@ export async function putMarket(
       .where(and(eq(markets.code, code), ifMatch ? eq(markets.revision, existing.revision) : undefined))
       .returning();
     if (!row) throw new AppError('precondition-failed');
-    await onCommit(ctx, () => ctx.serving.setMarket(row));
+    await onCommit(ctx, () => ctx.changes.marketChanged(row));
     return { row, created: false };
   }
   const [row] = await ctx.db
@@ -108,6 +108,6 @@ export async function putMarket(
     .onConflictDoNothing()
     .returning();
   if (!row) throw new AppError('conflict', { params: { resource: code } });
-  await onCommit(ctx, () => ctx.serving.setMarket(row));
+  await onCommit(ctx, () => ctx.changes.marketChanged(row));
   return { row, created: true };
 }

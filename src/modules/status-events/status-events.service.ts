@@ -56,7 +56,7 @@ export async function recordStatusChange(
     receivedAt: ctx.clock(),
     raw: change.raw ?? null,
   });
-  await onCommit(ctx, () => ctx.serving.refreshVariant(version));
+  await onCommit(ctx, () => ctx.changes.variantChanged(version));
   return updated ?? version;
 }
 
@@ -168,7 +168,7 @@ export async function ingestProviderStatus(
       })
       .where(eq(versions.id, version.id))
       .returning();
-    await onCommit(tx, () => tx.serving.refreshVariant(version));
+    await onCommit(tx, () => tx.changes.variantChanged(version));
     return { outcome: 'applied', event, version: updated ?? version };
   });
 }

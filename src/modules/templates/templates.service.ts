@@ -35,7 +35,7 @@ export async function createTemplate(
     .onConflictDoNothing()
     .returning();
   if (!row) throw new AppError('conflict', { params: { resource: input.key } });
-  await onCommit(ctx, () => ctx.serving.setTemplate(row));
+  await onCommit(ctx, () => ctx.changes.templateChanged(row));
   return row;
 }
 
@@ -186,7 +186,7 @@ async function bumpTemplate(
     .where(and(eq(templates.key, current.key), eq(templates.revision, current.revision)))
     .returning();
   if (!row) throw new AppError('precondition-failed');
-  await onCommit(ctx, () => ctx.serving.setTemplate(row));
+  await onCommit(ctx, () => ctx.changes.templateChanged(row));
   return row;
 }
 

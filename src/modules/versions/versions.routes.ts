@@ -259,14 +259,10 @@ export function versionRoutes(deps: AppDeps) {
         request: {
           params: versionParams,
           headers: z.object({
-            'idempotency-key': z
-              .string()
-              .max(255)
-              .optional()
-              .openapi({
-                description:
-                  'Repeating a request with the same key returns the first answer without running again',
-              }),
+            'idempotency-key': z.string().max(255).optional().openapi({
+              description:
+                'Repeating a request with the same key returns the first answer without running again',
+            }),
           }),
         },
         responses: {

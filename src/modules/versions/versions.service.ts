@@ -179,7 +179,7 @@ export async function createDraft(
       })
       .returning();
     if (!row) throw new AppError('internal');
-    await onCommit(tx, () => tx.serving.refreshVariant(ref));
+    await onCommit(tx, () => tx.changes.variantChanged(ref));
     return { row, template };
   });
 }
@@ -246,7 +246,7 @@ export async function deleteDraft(
     assertDraft(await getVersion(ctx, ref, n));
     throw new AppError('precondition-failed');
   }
-  await onCommit(ctx, () => ctx.serving.refreshVariant(ref));
+  await onCommit(ctx, () => ctx.changes.variantChanged(ref));
 }
 
 /**
