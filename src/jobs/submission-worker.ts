@@ -5,7 +5,8 @@ import { providerTemplateName } from '../domain/naming.ts';
 import { getMarket } from '../modules/markets/markets.service.ts';
 import { ingestProviderStatus, recordStatusChange } from '../modules/status-events/status-events.service.ts';
 import { getTemplate } from '../modules/templates/templates.service.ts';
-import { contentOf, type SubmitJob } from '../modules/versions/versions.service.ts';
+import { contentOf } from '../modules/versions/version-lint.service.ts';
+import type { SubmitJob } from '../modules/versions/versions.service.ts';
 import { ProviderError } from '../providers/provider.ts';
 
 const ACTOR = 'submission-worker';

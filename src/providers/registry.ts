@@ -8,6 +8,10 @@ export class ProviderRegistry {
     this.#adapters.set(adapter.kind, adapter);
   }
 
+  find(kind: string): ProviderAdapter | undefined {
+    return this.#adapters.get(kind as ProviderKind);
+  }
+
   get(kind: string): ProviderAdapter {
     const adapter = this.#adapters.get(kind as ProviderKind);
     if (!adapter) throw new AppError('unavailable', { message: `provider ${kind} is not configured` });

@@ -23,6 +23,7 @@ import { negotiateLanguage } from '../../i18n.ts';
 import { listEvents, toEventView } from '../status-events/status-events.service.ts';
 import { templateParam } from '../templates/templates.schemas.ts';
 import { getTemplate } from '../templates/templates.service.ts';
+import { lintVersion, type VariantRef, variantLintFacts } from './version-lint.service.ts';
 import {
   EventSchema,
   LintFindingSchema,
@@ -37,12 +38,10 @@ import {
   createDraft,
   deleteDraft,
   getVersion,
-  lintVersion,
   listVersions,
   submitVersion,
   toVersionView,
   updateDraft,
-  type VariantRef,
   versionEtag,
 } from './versions.service.ts';
 
@@ -78,8 +77,8 @@ export function versionRoutes(deps: AppDeps) {
   };
 
   const versionView = async (c: Context<AppEnv>, row: Awaited<ReturnType<typeof getVersion>>) => {
-    const template = await getTemplate(serviceContext(deps), row.templateKey);
-    return toVersionView(row, localise(c, lintVersion(row, template)));
+    const facts = await variantLintFacts(serviceContext(deps), row);
+    return toVersionView(row, localise(c, lintVersion(row, facts)));
   };
 
   return createRouter()
@@ -104,8 +103,8 @@ export function versionRoutes(deps: AppDeps) {
         const { limit, cursor } = c.req.valid('query');
         const ctx = serviceContext(deps);
         const page = await listVersions(ctx, ref, limit, cursor);
-        const template = await getTemplate(ctx, ref.templateKey);
-        const items = page.items.map((row) => toVersionView(row, localise(c, lintVersion(row, template))));
+        const facts = await variantLintFacts(ctx, ref);
+        const items = page.items.map((row) => toVersionView(row, localise(c, lintVersion(row, facts))));
         return c.json({ items, nextCursor: page.nextCursor }, 200);
       },
     )
@@ -128,18 +127,13 @@ export function versionRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const ref = variantOf(c, c.req.valid('param'));
-        const { row, template } = await createDraft(
-          serviceContext(deps),
-          ref,
-          c.req.valid('json'),
-          c.var.principal.keyId,
-        );
+        const row = await createDraft(serviceContext(deps), ref, c.req.valid('json'), c.var.principal.keyId);
         c.header('etag', versionEtag(row));
         c.header(
           'location',
           `/v1/templates/${ref.templateKey}/variants/${ref.market}/${ref.language}/versions/${row.version}`,
         );
-        return c.json(toVersionView(row, localise(c, lintVersion(row, template))), 201);
+        return c.json(await versionView(c, row), 201);
       },
     )
     .openapi(
@@ -240,7 +234,7 @@ export function versionRoutes(deps: AppDeps) {
         const params = c.req.valid('param');
         const ctx = serviceContext(deps);
         const row = await getVersion(ctx, variantOf(c, params), params.n);
-        const findings = localise(c, lintVersion(row, await getTemplate(ctx, row.templateKey)));
+        const findings = localise(c, lintVersion(row, await variantLintFacts(ctx, row)));
         const errors = findings.filter((f) => f.severity === 'error').length;
         return c.json({ findings, errors, warnings: findings.length - errors }, 200);
       },

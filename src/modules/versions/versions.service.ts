@@ -3,20 +3,15 @@ import { templates, versions } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
 import { type Button, contentHash, type VersionContent } from '../../domain/content.ts';
 import { canAppeal, canSubmit, isEditable } from '../../domain/lifecycle.ts';
-import { hasErrors, type LintFinding, lintContent } from '../../domain/lint.ts';
+import { hasErrors, type LintFinding } from '../../domain/lint.ts';
 import { AppError } from '../../errors.ts';
 import { assertEtagMatches, etagOf } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { QUEUES } from '../../jobs/queue.ts';
 import { getMarket } from '../markets/markets.service.ts';
 import { recordStatusChange, type VersionRow } from '../status-events/status-events.service.ts';
-import { assertTemplateUsable, getTemplate, type TemplateRow } from '../templates/templates.service.ts';
-
-export interface VariantRef {
-  templateKey: string;
-  market: string;
-  language: string;
-}
+import { assertTemplateUsable, getTemplate } from '../templates/templates.service.ts';
+import { contentOf, lintVersion, type VariantRef, variantLintFacts } from './version-lint.service.ts';
 
 export interface ContentInput {
   header?: string | null | undefined;
@@ -31,10 +26,6 @@ export interface SubmitJob {
 
 export const versionEtag = (row: VersionRow) => etagOf(row.id, row.revision);
 
-export function contentOf(row: VersionRow): VersionContent {
-  return { header: row.header, body: row.body, footer: row.footer, buttons: row.buttons };
-}
-
 const blankToNull = (value: string | null | undefined) => (value?.trim() ? value : null);
 
 function normaliseContent(input: ContentInput & { body: string }): VersionContent {
@@ -44,15 +35,6 @@ function normaliseContent(input: ContentInput & { body: string }): VersionConten
     footer: blankToNull(input.footer),
     buttons: input.buttons?.length ? input.buttons : null,
   };
-}
-
-export function lintVersion(row: VersionRow, template: TemplateRow): LintFinding[] {
-  return lintContent({
-    content: contentOf(row),
-    variables: template.variables,
-    category: template.category,
-    language: row.language,
-  });
 }
 
 export type LintFindingView = Omit<LintFinding, 'messageKey' | 'params'>;
@@ -136,7 +118,7 @@ export async function createDraft(
   ref: VariantRef,
   input: ContentInput | { fromVersion: number },
   createdBy: string,
-): Promise<{ row: VersionRow; template: TemplateRow }> {
+): Promise<VersionRow> {
   return withTransaction(ctx, async (tx) => {
     // Locking the template row numbers versions one at a time.
     const [template] = await tx.db
@@ -180,7 +162,7 @@ export async function createDraft(
       .returning();
     if (!row) throw new AppError('internal');
     await onCommit(tx, () => tx.changes.variantChanged(ref));
-    return { row, template };
+    return row;
   });
 }
 
@@ -272,9 +254,9 @@ export async function submitVersion(
     const market = await getMarket(tx, ref.market);
     if (market.status !== 'active')
       throw new AppError('market-upcoming', { params: { market: market.code } });
-    const template = await getTemplate(tx, ref.templateKey);
-    assertTemplateUsable(template);
-    const findings = lintVersion(version, template);
+    const facts = await variantLintFacts(tx, ref);
+    assertTemplateUsable(facts.template);
+    const findings = lintVersion(version, facts);
     if (hasErrors(findings)) {
       throw new AppError('lint-failed', {
         extensions: { findings: findings.filter((f) => f.severity === 'error') },

@@ -1,0 +1,92 @@
+import { and, asc, desc, eq, ne } from 'drizzle-orm';
+import { events, versions } from '../../../db/schema/index.ts';
+import type { ServiceContext } from '../../context.ts';
+import type { VersionContent } from '../../domain/content.ts';
+import { type LintContext, type LintFinding, lintContent } from '../../domain/lint.ts';
+import { providerTemplateName } from '../../domain/naming.ts';
+import { getMarket } from '../markets/markets.service.ts';
+import type { VersionRow } from '../status-events/status-events.service.ts';
+import { getTemplate, type TemplateRow } from '../templates/templates.service.ts';
+
+export interface VariantRef {
+  templateKey: string;
+  market: string;
+  language: string;
+}
+
+/** What lint knows about a variant beyond one version's text: its translations, its past rejections, its provider. */
+export interface VariantLintFacts {
+  template: TemplateRow;
+  siblings: Array<{ language: string; content: VersionContent }>;
+  rejectedBefore: Array<{ version: number; body: string; reason: string | null; reasonText: string | null }>;
+  providerKind: string;
+  languageCode: string | null;
+}
+
+export function contentOf(row: VersionRow): VersionContent {
+  return { header: row.header, body: row.body, footer: row.footer, buttons: row.buttons };
+}
+
+/** Loaded once per variant, so a list of versions costs the same few queries as one version. */
+export async function variantLintFacts(ctx: ServiceContext, ref: VariantRef): Promise<VariantLintFacts> {
+  const [template, market, siblingRows, rejectionRows] = await Promise.all([
+    getTemplate(ctx, ref.templateKey),
+    getMarket(ctx, ref.market),
+    ctx.db
+      .selectDistinctOn([versions.language])
+      .from(versions)
+      .where(
+        and(
+          eq(versions.templateKey, ref.templateKey),
+          eq(versions.market, ref.market),
+          ne(versions.language, ref.language),
+        ),
+      )
+      .orderBy(asc(versions.language), desc(versions.version)),
+    ctx.db
+      .select({
+        version: versions.version,
+        body: versions.body,
+        reason: events.reason,
+        reasonText: events.reasonText,
+      })
+      .from(events)
+      .innerJoin(versions, eq(events.versionId, versions.id))
+      .where(
+        and(
+          eq(events.templateKey, ref.templateKey),
+          eq(events.market, ref.market),
+          eq(events.language, ref.language),
+          eq(events.toStatus, 'rejected'),
+          eq(events.effect, 'applied'),
+        ),
+      ),
+  ]);
+  const adapter = ctx.providers.find(market.providerKind);
+  return {
+    template,
+    siblings: siblingRows.map((row) => ({ language: row.language, content: contentOf(row) })),
+    rejectedBefore: rejectionRows,
+    providerKind: market.providerKind,
+    // Without a configured adapter there is no language table to check against.
+    languageCode: adapter ? adapter.languageCode(ref.language) : ref.language,
+  };
+}
+
+export function lintVersion(row: VersionRow, facts: VariantLintFacts): LintFinding[] {
+  const context: LintContext = {
+    content: contentOf(row),
+    variables: facts.template.variables,
+    category: facts.template.category,
+    language: row.language,
+    siblings: facts.siblings,
+    // A version's own rejection is history, not a warning about itself.
+    rejectedBefore: facts.rejectedBefore.filter((rejection) => rejection.version !== row.version),
+    provider: {
+      kind: facts.providerKind,
+      templateName: providerTemplateName(row.templateKey, row.market, row.version),
+      languageCode: facts.languageCode,
+    },
+  };
+  return lintContent(context);
+}
