@@ -29,12 +29,13 @@ export function createApp(deps: AppDeps) {
   app.use((c, next) => {
     const batch = c.req.path === '/v1/render/batch';
     const length = c.req.header('content-length');
-    // With a Content-Length the size is known up front; touching the body stream here would cost
-    // every request a web stream, so only chunked bodies are counted as they arrive.
+    // Content-Length tells the size up front; only a body of unknown length (chunked) is counted
+    // as it arrives, since touching the body stream costs every request a web stream.
     if (length !== undefined && !c.req.header('transfer-encoding')) {
       if (Number(length) > (batch ? MAX_BATCH_BODY_BYTES : MAX_BODY_BYTES)) tooLarge();
       return next();
     }
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     return batch ? batchLimit(c, next) : defaultLimit(c, next);
   });
   app.onError(createErrorHandler(deps.i18n, deps.log));

@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import type { AppDeps } from '../../context.ts';
+import { AppError } from '../../errors.ts';
 import { authorize } from '../../http/auth.ts';
+import { readJson } from '../../http/json-body.ts';
 import {
   commonErrors,
   createRouter,
@@ -11,7 +13,7 @@ import {
   ProblemSchema,
   security,
 } from '../../http/openapi.ts';
-import { problemBody } from '../../http/problem.ts';
+import { problemBody, zodFieldErrors } from '../../http/problem.ts';
 import { negotiateLanguage } from '../../i18n.ts';
 import { LanguageTag, MarketCode, marketParam } from '../markets/markets.schemas.ts';
 import { TemplateKey } from '../templates/templates.schemas.ts';
@@ -121,25 +123,31 @@ const BundleSchema = z
 /** Items are written as they are rendered, a chunk at a time, so a 10,000-recipient answer is never held whole. */
 const BATCH_CHUNK = 250;
 
+const renderRoute = createRoute({
+  method: 'post',
+  path: '/v1/render',
+  operationId: 'render',
+  tags: ['Serving'],
+  summary: 'Render the served (approved) version of a template for one recipient',
+  description:
+    'Never returns an unapproved variant. 404 no-approved-variant lists each variant’s status; 422 invalid-variables names each offending variable.',
+  security,
+  request: { body: jsonBody(RenderRequestSchema) },
+  responses: { 200: jsonContent(RenderResultSchema, 'Rendered'), ...commonErrors, ...notFoundError },
+});
+
 export function servingRoutes(deps: AppDeps) {
   const senders = authorize(deps.apiKeys, 'senders');
-  return createRouter()
-    .openapi(
-      createRoute({
-        method: 'post',
-        path: '/v1/render',
-        operationId: 'render',
-        tags: ['Serving'],
-        summary: 'Render the served (approved) version of a template for one recipient',
-        description:
-          'Never returns an unapproved variant. 404 no-approved-variant lists each variant’s status; 422 invalid-variables names each offending variable.',
-        security,
-        middleware: [senders] as const,
-        request: { body: jsonBody(RenderRequestSchema) },
-        responses: { 200: jsonContent(RenderResultSchema, 'Rendered'), ...commonErrors, ...notFoundError },
-      }),
-      (c) => c.json(renderRequest(deps.serving, deps.providers, c.var.principal, c.req.valid('json')), 200),
-    )
+  const router = createRouter();
+  // The hot path: documented from the same schema, but validated synchronously in the handler,
+  // which costs a fraction of the generic (async) validator on every send.
+  router.openAPIRegistry.registerPath(renderRoute);
+  router.post('/v1/render', senders, async (c) => {
+    const parsed = RenderRequestSchema.safeParse(await readJson(c));
+    if (!parsed.success) throw new AppError('validation-failed', { errors: zodFieldErrors(parsed.error) });
+    return c.json(renderRequest(deps.serving, deps.providers, c.var.principal, parsed.data), 200);
+  });
+  return router
     .openapi(
       createRoute({
         method: 'post',
