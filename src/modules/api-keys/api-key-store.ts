@@ -5,6 +5,8 @@ import { apiKeys } from '../../../db/schema/index.ts';
 import type { Principal } from '../../http/principal.ts';
 
 export const KEY_PREFIX = 'vt_live_';
+/** Only valid keys are remembered, so this bounds memory against nobody but our own key count. */
+const MAX_SEEN_KEYS = 10_000;
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -28,6 +30,7 @@ export function principalOf(row: KeyRow): Principal {
  */
 export class ApiKeyStore {
   readonly #byHash = new Map<string, Principal>();
+  readonly #hashOfSeen = new Map<string, string>();
   readonly #db: Db;
 
   constructor(db: Db) {
@@ -40,9 +43,17 @@ export class ApiKeyStore {
     for (const row of rows) this.#byHash.set(row.hash, principalOf(row));
   }
 
-  /** Sync fast path for the hot render route. */
+  /**
+   * Sync fast path for the hot routes: keys already seen skip hashing. Entries point at the
+   * hash, so revoking drops them with it.
+   */
   cached(key: string): Principal | undefined {
-    return this.#byHash.get(hashKey(key));
+    const hash = this.#hashOfSeen.get(key);
+    if (hash !== undefined) return this.#byHash.get(hash);
+    const computed = hashKey(key);
+    const principal = this.#byHash.get(computed);
+    if (principal && this.#hashOfSeen.size < MAX_SEEN_KEYS) this.#hashOfSeen.set(key, computed);
+    return principal;
   }
 
   async authenticate(key: string): Promise<Principal | undefined> {
