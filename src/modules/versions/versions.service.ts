@@ -81,11 +81,18 @@ const variantWhere = (ref: VariantRef) =>
     eq(versions.language, ref.language),
   );
 
-export async function getVersion(ctx: ServiceContext, ref: VariantRef, n: number): Promise<VersionRow> {
-  const [row] = await ctx.db
+/** One version; `forUpdate` locks its row until the caller's transaction ends. */
+export async function getVersion(
+  ctx: ServiceContext,
+  ref: VariantRef,
+  n: number,
+  { forUpdate = false } = {},
+): Promise<VersionRow> {
+  const query = ctx.db
     .select()
     .from(versions)
     .where(and(variantWhere(ref), eq(versions.version, n)));
+  const [row] = await (forUpdate ? query.for('update') : query);
   if (!row) throw new AppError('unknown-version', { params: { ...ref, version: n } });
   return row;
 }
@@ -242,12 +249,7 @@ export async function submitVersion(
   actor: string,
 ): Promise<VersionRow> {
   return withTransaction(ctx, async (tx) => {
-    const [version] = await tx.db
-      .select()
-      .from(versions)
-      .where(and(variantWhere(ref), eq(versions.version, n)))
-      .for('update');
-    if (!version) throw new AppError('unknown-version', { params: { ...ref, version: n } });
+    const version = await getVersion(tx, ref, n, { forUpdate: true });
     if (!canSubmit(version.status)) {
       throw new AppError('version-frozen', { params: { version: version.version, status: version.status } });
     }
@@ -278,12 +280,7 @@ export async function appealVersion(
   reasonText?: string,
 ) {
   return withTransaction(ctx, async (tx) => {
-    const [version] = await tx.db
-      .select()
-      .from(versions)
-      .where(and(variantWhere(ref), eq(versions.version, n)))
-      .for('update');
-    if (!version) throw new AppError('unknown-version', { params: { ...ref, version: n } });
+    const version = await getVersion(tx, ref, n, { forUpdate: true });
     if (!canAppeal(version.status)) {
       throw new AppError('invalid-transition', { params: { from: version.status, to: 'in_appeal' } });
     }
