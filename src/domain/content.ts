@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 
 export const VARIABLE_TYPES = ['text', 'number', 'currency', 'date', 'datetime', 'url_suffix'] as const;
 export type VariableType = (typeof VARIABLE_TYPES)[number];
@@ -59,3 +60,26 @@ export function contentHash(content: VersionContent): string {
     .update(JSON.stringify(canonicalContent(content)), 'utf8')
     .digest('hex');
 }
+
+/** Content and variables as stored in JSON (database columns, fixtures): read back through these. */
+export const buttonSchema = z.object({
+  type: z.enum(BUTTON_TYPES),
+  text: z.string(),
+  url: z.string().optional(),
+  phoneNumber: z.string().optional(),
+  example: z.string().optional(),
+});
+
+export const versionContentSchema = z.object({
+  header: z.string().nullish(),
+  body: z.string(),
+  footer: z.string().nullish(),
+  buttons: z.array(buttonSchema).nullish(),
+});
+
+export const templateVariableSchema = z.object({
+  name: z.string(),
+  type: z.enum(VARIABLE_TYPES),
+  example: z.string(),
+  description: z.string().optional(),
+});

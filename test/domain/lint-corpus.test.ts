@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  BUTTON_TYPES,
   type Button,
   TEMPLATE_CATEGORIES,
   type TemplateVariable,
-  VARIABLE_TYPES,
+  templateVariableSchema,
   type VersionContent,
+  versionContentSchema,
 } from '../../src/domain/content.ts';
 import { toMetaLanguageCode } from '../../src/domain/language-codes.ts';
 import { type LintContext, lintContent } from '../../src/domain/lint.ts';
@@ -20,23 +20,8 @@ const corpusEntry = z.object({
   category: z.enum(TEMPLATE_CATEGORIES),
   market: z.string(),
   language: z.string(),
-  variables: z.array(z.object({ name: z.string(), type: z.enum(VARIABLE_TYPES), example: z.string() })),
-  content: z.object({
-    header: z.string().optional(),
-    body: z.string(),
-    footer: z.string().optional(),
-    buttons: z
-      .array(
-        z.object({
-          type: z.enum(BUTTON_TYPES),
-          text: z.string(),
-          url: z.string().optional(),
-          phoneNumber: z.string().optional(),
-          example: z.string().optional(),
-        }),
-      )
-      .optional(),
-  }),
+  variables: z.array(templateVariableSchema),
+  content: versionContentSchema,
   /** Rule ids of the warnings this template is expected to raise; none unless listed. */
   warnings: z.array(z.string()).optional(),
 });

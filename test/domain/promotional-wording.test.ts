@@ -8,7 +8,9 @@ describe('promotional wording', () => {
     );
     expect(promotionalPhrases('Wielka wyprzedaż kursów', 'pl')).toContain('wyprzedaż');
     expect(promotionalPhrases('BÜYÜK İNDİRİM başladı', 'tr')).toContain('indirim');
-    expect(promotionalPhrases('Special offer: buy now', 'en-US')).toEqual(expect.arrayContaining(['special offer', 'buy now']));
+    expect(promotionalPhrases('Special offer: buy now', 'en-US')).toEqual(
+      expect.arrayContaining(['special offer', 'buy now']),
+    );
   });
 
   it('does not match inside other words', () => {

@@ -45,7 +45,9 @@ describe('lint that knows the variant’s history, translations and provider', (
     const body = { body: 'Olá {{student_name}}, sua aula foi remarcada para {{lesson_at}}. Até logo!' };
     const bare = await createDraft(vt, key, body, 'BR', 'pt');
     const lint = await vt.request('GET', `${versionsPath(key, 'BR', 'pt')}/${bare}/lint`);
-    expect(lint.body.findings).toContainEqual(expect.objectContaining({ rule: 'provider-language', severity: 'error' }));
+    expect(lint.body.findings).toContainEqual(
+      expect.objectContaining({ rule: 'provider-language', severity: 'error' }),
+    );
     const submit = await vt.request('POST', `${versionsPath(key, 'BR', 'pt')}/${bare}/submit`);
     expect(submit.status).toBe(422);
     expect(rules(submit.body.findings)).toContain('provider-language');
@@ -55,7 +57,12 @@ describe('lint that knows the variant’s history, translations and provider', (
     expect(rules(ok.body.findings)).not.toContain('provider-language');
     expect(await submitAndWait(vt, key, brazilian, undefined, 'BR', 'pt-BR')).toBe('approved');
     const rendered = await vt.request('POST', '/v1/render', {
-      body: { template: key, market: 'BR', language: 'pt-BR', variables: { student_name: 'Ana', lesson_at: '15:00' } },
+      body: {
+        template: key,
+        market: 'BR',
+        language: 'pt-BR',
+        variables: { student_name: 'Ana', lesson_at: '15:00' },
+      },
     });
     expect(rendered.body.payload.template.language).toEqual({ code: 'pt_BR' });
   });
@@ -63,16 +70,26 @@ describe('lint that knows the variant’s history, translations and provider', (
   it('warns when translations of one template use different variables', async () => {
     const key = await createTemplate(vt);
     await createDraft(vt, key);
-    const english = await createDraft(vt, key, { body: 'Hello {{student_name}}, your lesson has moved. See you soon!' }, 'TR', 'en');
+    const english = await createDraft(
+      vt,
+      key,
+      { body: 'Hello {{student_name}}, your lesson has moved. See you soon!' },
+      'TR',
+      'en',
+    );
     const lint = await vt.request('GET', `${versionsPath(key, 'TR', 'en')}/${english}/lint`);
-    expect(lint.body.findings).toContainEqual(expect.objectContaining({ rule: 'sibling-variables', severity: 'warning' }));
+    expect(lint.body.findings).toContainEqual(
+      expect.objectContaining({ rule: 'sibling-variables', severity: 'warning' }),
+    );
   });
 
   it('localises findings from Accept-Language', async () => {
     const key = await createTemplate(vt);
     const n = await createDraft(vt, key, { body: '{{student_name}} {{lesson_at}}' });
     const en = await vt.request('GET', `${versionsPath(key)}/${n}/lint`);
-    const ru = await vt.request('GET', `${versionsPath(key)}/${n}/lint`, { headers: { 'accept-language': 'ru' } });
+    const ru = await vt.request('GET', `${versionsPath(key)}/${n}/lint`, {
+      headers: { 'accept-language': 'ru' },
+    });
     expect(ru.body.findings.map((f: { rule: string }) => f.rule)).toEqual(rules(en.body.findings));
     expect(ru.body.findings[0].message).not.toBe(en.body.findings[0].message);
     expect(ru.body.findings[0].message).toMatch(/[а-яА-Я]/);

@@ -11,7 +11,9 @@ const review = (body: string, category: 'utility' | 'marketing' = 'utility') =>
 
 describe('sandbox review', () => {
   it('approves a clean utility template', () => {
-    expect(review('Здравствуйте, {{student_name}}! Урок перенесён на {{lesson_at}}. До встречи на занятии.')).toEqual({
+    expect(
+      review('Здравствуйте, {{student_name}}! Урок перенесён на {{lesson_at}}. До встречи на занятии.'),
+    ).toEqual({
       status: 'APPROVED',
       reason: 'NONE',
     });
@@ -25,14 +27,16 @@ describe('sandbox review', () => {
   });
 
   it('rejects promotional wording in a utility template as INCORRECT_CATEGORY, and not in a marketing one', () => {
-    const body = 'Здравствуйте, {{student_name}}! Только сегодня скидка на уроки, занятие {{lesson_at}} как обычно.';
+    const body =
+      'Здравствуйте, {{student_name}}! Только сегодня скидка на уроки, занятие {{lesson_at}} как обычно.';
     expect(review(body)).toMatchObject({ status: 'REJECTED', reason: 'INCORRECT_CATEGORY' });
     expect(review(body, 'marketing').status).toBe('APPROVED');
   });
 
   it('approves a transaction notice: words that merely contain a stem are not promotional', () => {
-    expect(review('Здравствуйте, {{student_name}}! Ваша транзакция за урок {{lesson_at}} прошла успешно, спасибо.').status).toBe(
-      'APPROVED',
-    );
+    expect(
+      review('Здравствуйте, {{student_name}}! Ваша транзакция за урок {{lesson_at}} прошла успешно, спасибо.')
+        .status,
+    ).toBe('APPROVED');
   });
 });

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { sandboxTemplates } from '../../../db/schema/index.ts';
 import type { ServiceContext } from '../../context.ts';
 import {
-  BUTTON_TYPES,
   TEMPLATE_CATEGORIES,
   type TemplateCategory,
-  VARIABLE_TYPES,
+  templateVariableSchema,
+  versionContentSchema,
 } from '../../domain/content.ts';
 import { fromMetaLanguageCode, toMetaLanguageCode } from '../../domain/language-codes.ts';
 import { AppError } from '../../errors.ts';
@@ -29,30 +29,8 @@ type SandboxRow = typeof sandboxTemplates.$inferSelect;
 
 /** What the sandbox stored at submission; read back through zod since it is a JSON column. */
 const storedComponents = z.object({
-  content: z.object({
-    header: z.string().nullish(),
-    body: z.string(),
-    footer: z.string().nullish(),
-    buttons: z
-      .array(
-        z.object({
-          type: z.enum(BUTTON_TYPES),
-          text: z.string(),
-          url: z.string().optional(),
-          phoneNumber: z.string().optional(),
-          example: z.string().optional(),
-        }),
-      )
-      .nullish(),
-  }),
-  variables: z.array(
-    z.object({
-      name: z.string(),
-      type: z.enum(VARIABLE_TYPES),
-      example: z.string(),
-      description: z.string().optional(),
-    }),
-  ),
+  content: versionContentSchema,
+  variables: z.array(templateVariableSchema),
 });
 
 async function decide(
