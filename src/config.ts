@@ -17,6 +17,7 @@ const configSchema = z.object({
   SANDBOX_REVIEW_DELAY_MS: milliseconds.default(2000),
   JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(500),
   SUBMIT_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(10),
+  SUBMIT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   SHUTDOWN_TIMEOUT_MS: milliseconds.default(10_000),
 });
 

@@ -40,7 +40,6 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
 
   const queue = createJobQueue(database, {
     pollIntervalMs: config.JOB_POLL_INTERVAL_MS,
-    retryLimit: config.SUBMIT_RETRY_LIMIT,
     log,
   });
   const providers = new ProviderRegistry();

@@ -9,6 +9,12 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/**
+ * pg-boss retries a job whose handler threw: that is, failed unexpectedly (database down, a bug).
+ * Expected provider failures are retried by the workers themselves, with their own backoff.
+ */
+const UNEXPECTED_FAILURE_RETRIES = 5;
+
 export interface EnqueueOptions {
   /** Enqueue inside this transaction: the job exists only if it commits. */
   db?: DbOrTx;
@@ -18,10 +24,7 @@ export interface EnqueueOptions {
 
 export interface JobQueue {
   send(queue: QueueName, data: object, options?: EnqueueOptions): Promise<void>;
-  work<T>(
-    queue: QueueName,
-    handler: (data: T, job: { id: string; retryCount: number; retryLimit: number }) => Promise<void>,
-  ): Promise<void>;
+  work<T>(queue: QueueName, handler: (data: T) => Promise<void>): Promise<void>;
   start(): Promise<void>;
   stop(timeoutMs: number): Promise<void>;
 }
@@ -33,7 +36,7 @@ function asDrizzleExecutor(db: DbOrTx): DrizzleTransactionLike {
 
 export function createJobQueue(
   database: Database,
-  options: { pollIntervalMs: number; retryLimit: number; log: Logger },
+  options: { pollIntervalMs: number; log: Logger },
 ): JobQueue {
   const boss =
     database.kind === 'pglite'
@@ -46,7 +49,7 @@ export function createJobQueue(
       await boss.start();
       for (const name of Object.values(QUEUES)) {
         await boss.createQueue(name, {
-          retryLimit: options.retryLimit,
+          retryLimit: UNEXPECTED_FAILURE_RETRIES,
           retryDelay: 2,
           retryBackoff: true,
           retryDelayMax: 600,
@@ -62,18 +65,9 @@ export function createJobQueue(
       });
     },
     async work(queue, handler) {
-      await boss.work(
-        queue,
-        { pollingIntervalSeconds: options.pollIntervalMs / 1000, includeMetadata: true },
-        async ([job]) => {
-          if (!job) return;
-          await handler(job.data as never, {
-            id: job.id,
-            retryCount: job.retryCount,
-            retryLimit: job.retryLimit,
-          });
-        },
-      );
+      await boss.work(queue, { pollingIntervalSeconds: options.pollIntervalMs / 1000 }, async ([job]) => {
+        if (job) await handler(job.data as never);
+      });
     },
     async stop(timeoutMs) {
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true });

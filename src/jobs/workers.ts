@@ -6,8 +6,8 @@ import { QUEUES } from './queue.ts';
 import { submitQueuedVersion } from './submission-worker.ts';
 
 export async function startWorkers(deps: AppDeps): Promise<void> {
-  await deps.queue.work<SubmitJob>(QUEUES.submitVersion, (data, job) =>
-    submitQueuedVersion(serviceContext(deps), data, job),
+  await deps.queue.work<SubmitJob>(QUEUES.submitVersion, (data) =>
+    submitQueuedVersion(serviceContext(deps), data),
   );
   await deps.queue.work<SandboxReviewJob>(QUEUES.sandboxReview, (data) =>
     runSandboxReview(serviceContext(deps), data),

@@ -19,7 +19,6 @@ async function prepare(database: Database): Promise<void> {
   await database.migrate();
   const queue = createJobQueue(database, {
     pollIntervalMs: 1000,
-    retryLimit: 1,
     log: pino({ level: 'silent' }),
   });
   await queue.start();
