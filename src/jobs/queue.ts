@@ -41,7 +41,7 @@ export function createJobQueue(
   const boss =
     database.kind === 'pglite'
       ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', schema: 'pgboss', schedule: false })
-      : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, schedule: false });
+      : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, schedule: false, useListenNotify: true });
   boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
 
   return {
@@ -53,7 +53,10 @@ export function createJobQueue(
           retryDelay: 2,
           retryBackoff: true,
           retryDelayMax: 600,
-          expireInSeconds: 300,
+          expireInSeconds: 120,
+          // A worker killed mid-job stops beating; its job is retried half a minute later.
+          heartbeatSeconds: 30,
+          notify: database.kind === 'postgres',
         });
       }
     },
