@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createErrorHandler } from '../../src/http/problem.ts';
 import {
   createDraft,
@@ -10,15 +10,9 @@ import {
   TURKISH_BODY,
   versionsPath,
 } from '../support/fixtures.ts';
-import { startTestVetted, type TestResponse, type TestVetted } from '../support/harness.ts';
+import { type TestResponse, useTestVetted } from '../support/harness.ts';
 
-let vt: TestVetted;
-beforeAll(async () => {
-  vt = await startTestVetted();
-});
-afterAll(async () => {
-  await vt?.stop();
-});
+const vt = useTestVetted();
 
 /** Text that gives away a stack trace or the server's file layout. */
 const STACK_TRACE = /\n\s+at |\bat \S.*:\d+:\d+|\/src\/|node_modules|\.(ts|js|mjs|cjs):\d+/;

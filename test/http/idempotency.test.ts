@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDraft, createTemplate, versionsPath } from '../support/fixtures.ts';
-import { dbKind, startTestVetted, type TestVetted } from '../support/harness.ts';
+import { dbKind, useTestVetted } from '../support/harness.ts';
 
-let vt: TestVetted;
-beforeAll(async () => {
-  // Reviews wait ten minutes, so a submitted version stays where the submit left it.
-  vt = await startTestVetted({ env: { SANDBOX_REVIEW_DELAY_MS: '600000' } });
-});
-afterAll(async () => {
-  await vt?.stop();
-});
+// Reviews wait ten minutes, so a submitted version stays where the submit left it.
+const vt = useTestVetted({ env: { SANDBOX_REVIEW_DELAY_MS: '600000' } });
 
 const submit = (key: string, n: number, idempotencyKey: string) =>
   vt.request('POST', `${versionsPath(key)}/${n}/submit`, { headers: { 'idempotency-key': idempotencyKey } });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createDraft,
   createTemplate,
@@ -8,15 +8,9 @@ import {
   submitAndWait,
   versionsPath,
 } from '../support/fixtures.ts';
-import { startTestVetted, type TestVetted } from '../support/harness.ts';
+import { useTestVetted } from '../support/harness.ts';
 
-let vt: TestVetted;
-beforeAll(async () => {
-  vt = await startTestVetted();
-});
-afterAll(async () => {
-  await vt?.stop();
-});
+const vt = useTestVetted();
 
 describe('template lifecycle on the sandbox provider', () => {
   it('takes a draft through submission and approval to a rendered message with the provider payload', async () => {
@@ -88,14 +82,8 @@ describe('template lifecycle on the sandbox provider', () => {
 });
 
 describe('serving while newer versions are reviewed', () => {
-  let slow: TestVetted;
-  beforeAll(async () => {
-    // The sandbox would review after ten minutes: every decision here is forced, so "pending" holds.
-    slow = await startTestVetted({ env: { SANDBOX_REVIEW_DELAY_MS: '600000' } });
-  });
-  afterAll(async () => {
-    await slow?.stop();
-  });
+  // The sandbox would review after ten minutes: every decision here is forced, so "pending" holds.
+  const slow = useTestVetted({ env: { SANDBOX_REVIEW_DELAY_MS: '600000' } });
 
   it('keeps serving v1 while v2 is pending, falls back from a paused v3 to v1 and never serves a disabled one', async () => {
     const key = await createTemplate(slow);

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDraft, createTemplate, submitAndWait, versionsPath } from '../support/fixtures.ts';
-import { startTestVetted, type TestVetted } from '../support/harness.ts';
+import { useTestVetted } from '../support/harness.ts';
 
-let vt: TestVetted;
-beforeAll(async () => {
-  vt = await startTestVetted();
-});
-afterAll(async () => {
-  await vt?.stop();
-});
+const vt = useTestVetted();
 
 const rules = (findings: Array<{ rule: string }>) => findings.map((f) => f.rule);
 

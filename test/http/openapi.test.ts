@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestVetted, type TestVetted } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestVetted } from '../support/harness.ts';
 
-let vt: TestVetted;
-beforeAll(async () => {
-  vt = await startTestVetted();
-});
-afterAll(async () => {
-  await vt?.stop();
-});
+const vt = useTestVetted();
 
 describe('API description', () => {
   it('serves an OpenAPI 3.1 document generated from the routes, covering the v1 contract', async () => {

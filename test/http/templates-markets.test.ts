@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createDraft,
   createTemplate,
@@ -7,16 +7,10 @@ import {
   submitAndWait,
   versionsPath,
 } from '../support/fixtures.ts';
-import { startTestVetted, type TestVetted, uniqueKey } from '../support/harness.ts';
+import { uniqueKey, useTestVetted } from '../support/harness.ts';
 
-let vt: TestVetted;
-beforeAll(async () => {
-  // The sandbox reviews at once and approves clean utility text.
-  vt = await startTestVetted({ env: { SANDBOX_REVIEW_DELAY_MS: '0' } });
-});
-afterAll(async () => {
-  await vt?.stop();
-});
+// The sandbox reviews at once and approves clean utility text.
+const vt = useTestVetted({ env: { SANDBOX_REVIEW_DELAY_MS: '0' } });
 
 const NEW_MARKET = {
   name: 'Netherlands',

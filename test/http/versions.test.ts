@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createDraft,
   createTemplate,
@@ -7,15 +7,9 @@ import {
   TURKISH_BODY,
   versionsPath,
 } from '../support/fixtures.ts';
-import { startTestVetted, type TestVetted, waitFor } from '../support/harness.ts';
+import { useTestVetted, waitFor } from '../support/harness.ts';
 
-let vt: TestVetted;
-beforeAll(async () => {
-  vt = await startTestVetted();
-});
-afterAll(async () => {
-  await vt?.stop();
-});
+const vt = useTestVetted();
 
 const versionPath = (key: string, n: number, market = 'TR', language = 'tr') =>
   `${versionsPath(key, market, language)}/${n}`;

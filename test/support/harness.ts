@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
 import postgres from 'postgres';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type Database, openPglite, openPostgres } from '../../db/database.ts';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -139,4 +139,32 @@ let counter = 0;
 export function uniqueKey(prefix = 'tpl'): string {
   counter += 1;
   return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 8)}_${counter}`;
+}
+
+/**
+ * One instance for the test file: started before its tests, stopped after them. The handle
+ * forwards to the running instance, so test files keep a plain `vt`.
+ */
+export function useTestVetted(options: Parameters<typeof startTestVetted>[0] = {}): TestVetted {
+  let instance: TestVetted | undefined;
+  beforeAll(async () => {
+    instance = await startTestVetted(options);
+  });
+  afterAll(async () => {
+    await instance?.stop();
+  });
+  const running = (): TestVetted => {
+    if (!instance) throw new Error('the test instance is not running (use it inside tests or hooks)');
+    return instance;
+  };
+  return {
+    get deps() {
+      return running().deps;
+    },
+    get app() {
+      return running().app;
+    },
+    request: (method, path, requestOptions) => running().request(method, path, requestOptions),
+    stop: () => running().stop(),
+  };
 }
