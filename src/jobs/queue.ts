@@ -41,7 +41,13 @@ export function createJobQueue(
   const boss =
     database.kind === 'pglite'
       ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', schema: 'pgboss', schedule: false })
-      : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, schedule: false, useListenNotify: true });
+      : new PgBoss({
+          connectionString: database.url,
+          schema: 'pgboss',
+          max: 4,
+          schedule: false,
+          useListenNotify: true,
+        });
   boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
 
   return {
