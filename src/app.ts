@@ -5,6 +5,7 @@ import type { AppDeps } from './context.ts';
 import { AppError } from './errors.ts';
 import { docsRoutes } from './http/docs.ts';
 import type { AppEnv } from './http/env.ts';
+import { requestHeader } from './http/headers.ts';
 import { createErrorHandler, problemResponse } from './http/problem.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { marketRoutes } from './modules/markets/markets.routes.ts';
@@ -20,7 +21,18 @@ const MAX_BATCH_BODY_BYTES = 32 * 1024 * 1024;
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use(requestId());
+  app.use(
+    requestId({
+      // The caller's id when it sends a sensible one, so logs on both sides meet. Problem responses
+      // carry it (body and X-Request-Id); successful ones stay lean.
+      generator: (c) => {
+        const given = requestHeader(c, 'x-request-id');
+        return given && /^[\w\-=]{1,255}$/.test(given) ? given : crypto.randomUUID();
+      },
+      headerName: '',
+    }),
+  );
+
   const tooLarge = () => {
     throw new AppError('payload-too-large');
   };
@@ -28,10 +40,10 @@ export function createApp(deps: AppDeps) {
   const batchLimit = bodyLimit({ maxSize: MAX_BATCH_BODY_BYTES, onError: tooLarge });
   app.use((c, next) => {
     const batch = c.req.path === '/v1/render/batch';
-    const length = c.req.header('content-length');
+    const length = requestHeader(c, 'content-length');
     // Content-Length tells the size up front; only a body of unknown length (chunked) is counted
     // as it arrives, since touching the body stream costs every request a web stream.
-    if (length !== undefined && !c.req.header('transfer-encoding')) {
+    if (length !== undefined && !requestHeader(c, 'transfer-encoding')) {
       if (Number(length) > (batch ? MAX_BATCH_BODY_BYTES : MAX_BODY_BYTES)) tooLarge();
       return next();
     }

@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { AppError } from '../errors.ts';
 import type { ApiKeyStore } from '../modules/api-keys/api-key-store.ts';
 import type { AppEnv } from './env.ts';
+import { requestHeader } from './headers.ts';
 import { ROLE_GROUPS, type RoleGroup } from './principal.ts';
 
 function bearerToken(header: string | undefined): string | undefined {
@@ -15,7 +16,7 @@ function bearerToken(header: string | undefined): string | undefined {
 export function authorize(store: ApiKeyStore, group: RoleGroup): MiddlewareHandler<AppEnv> {
   const allowed: readonly string[] = ROLE_GROUPS[group];
   return createMiddleware<AppEnv>(async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
+    const token = bearerToken(requestHeader(c, 'authorization'));
     const principal = token ? (store.cached(token) ?? (await store.authenticate(token))) : undefined;
     if (!principal) throw new AppError('unauthorized');
     if (!allowed.includes(principal.role))

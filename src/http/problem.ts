@@ -67,6 +67,7 @@ export function problemResponse(c: Context, error: AppError, i18n: i18n): Respon
     ...rest,
   };
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
+  if (requestId) headers['x-request-id'] = requestId;
   const retryAfter = error.extensions.retryAfter;
   if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
   return new Response(JSON.stringify(body), { status: error.status, headers });

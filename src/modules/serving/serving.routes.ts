@@ -3,6 +3,7 @@ import { stream } from 'hono/streaming';
 import type { AppDeps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { authorize } from '../../http/auth.ts';
+import { requestHeader } from '../../http/headers.ts';
 import { readJson } from '../../http/json-body.ts';
 import {
   commonErrors,
@@ -210,7 +211,7 @@ export function servingRoutes(deps: AppDeps) {
         const bundle = marketBundle(deps.serving, c.var.principal, c.req.valid('param').market);
         c.header('etag', bundle.etag);
         c.header('cache-control', 'no-cache');
-        const ifNoneMatch = c.req.header('if-none-match');
+        const ifNoneMatch = requestHeader(c, 'if-none-match');
         if (ifNoneMatch?.split(',').some((tag) => tag.trim() === bundle.etag || tag.trim() === '*')) {
           return c.body(null, 304) as never;
         }
