@@ -114,6 +114,20 @@ describe('request problems', () => {
 });
 
 describe('resource problems', () => {
+  it('gives every problem a request id, in the body and the X-Request-Id header, echoing a sensible one from the caller', async () => {
+    const own = await vt.request('GET', '/v1/nothing-here');
+    expect(own.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(own.headers.get('x-request-id')).toBe(own.body.requestId);
+    const echoed = await vt.request('GET', '/v1/nothing-here', {
+      headers: { 'x-request-id': 'sender-trace-42' },
+    });
+    expect(echoed.body.requestId).toBe('sender-trace-42');
+    const unsafe = await vt.request('GET', '/v1/nothing-here', {
+      headers: { 'x-request-id': 'bad id <script>' },
+    });
+    expect(unsafe.body.requestId).not.toBe('bad id <script>');
+  });
+
   it('answers an unknown route with 404 problem+json', async () => {
     expectProblem(await vt.request('GET', '/v1/nothing-here'), 404, 'not-found');
     expectProblem(await vt.request('GET', '/v1/nothing-here', { key: null }), 404);
