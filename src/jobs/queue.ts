@@ -41,13 +41,7 @@ export function createJobQueue(
   const boss =
     database.kind === 'pglite'
       ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', schema: 'pgboss', schedule: false })
-      : new PgBoss({
-          connectionString: database.url,
-          schema: 'pgboss',
-          max: 4,
-          schedule: false,
-          useListenNotify: true,
-        });
+      : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, schedule: false });
   boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
 
   return {
@@ -62,7 +56,6 @@ export function createJobQueue(
           expireInSeconds: 120,
           // A worker killed mid-job stops beating; its job is retried half a minute later.
           heartbeatSeconds: 30,
-          notify: database.kind === 'postgres',
         });
       }
     },
