@@ -9,7 +9,7 @@ import { requestHeader } from './http/headers.ts';
 import { createErrorHandler, problemResponse } from './http/problem.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { marketRoutes } from './modules/markets/markets.routes.ts';
-import { healthRoutes } from './modules/meta/health.routes.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes.ts';
 import { servingRoutes } from './modules/serving/serving.routes.ts';
 import { templateRoutes } from './modules/templates/templates.routes.ts';
