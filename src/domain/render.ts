@@ -205,9 +205,10 @@ export function renderedLengthProblems(
   const problems: Array<{ component: keyof typeof TEXT_LIMITS; length: number; limit: number }> = [];
   for (const component of ['header', 'body', 'footer'] as const) {
     const text = rendered[component];
-    if (text === undefined) continue;
-    const length = characterCount(text);
     const limit = TEXT_LIMITS[component];
+    // UTF-16 length never undercounts characters, so most texts need no counting at all.
+    if (text === undefined || text.length <= limit) continue;
+    const length = characterCount(text);
     if (length > limit) problems.push({ component, length, limit });
   }
   return problems;
