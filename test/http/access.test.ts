@@ -2,7 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, ROLES, type Role } from '../../db/schema/index.ts';
 import { createDraft, createTemplate, TURKISH_BODY, versionsPath } from '../support/fixtures.ts';
-import { startTestVetted, type TestResponse, type TestVetted, uniqueKey } from '../support/harness.ts';
+import {
+  ADMIN_KEY,
+  startTestVetted,
+  type TestResponse,
+  type TestVetted,
+  uniqueKey,
+} from '../support/harness.ts';
 
 let vt: TestVetted;
 
@@ -382,6 +388,10 @@ describe('API keys', () => {
     for (const item of list.body.items) expect(item).not.toHaveProperty('key');
     expect(JSON.stringify(list.body)).not.toContain(key);
     for (const role of ROLES) expect(JSON.stringify(list.body)).not.toContain(keys[role]);
+    // The configured bootstrap key shows no more than its first four characters.
+    const bootstrap = list.body.items.find((item: { name: string }) => item.name.includes('ADMIN_API_KEY'));
+    expect(bootstrap.prefix).toBe(`${ADMIN_KEY.slice(0, 4)}…`);
+    expect(JSON.stringify(list.body)).not.toContain(ADMIN_KEY.slice(8, 20));
   });
 
   it('answers 201 with a Location header at creation', async () => {

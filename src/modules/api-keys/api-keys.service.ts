@@ -90,7 +90,8 @@ export async function ensureBootstrapAdmin(ctx: ServiceContext, configuredKey: s
       .values({
         name: 'bootstrap admin (ADMIN_API_KEY)',
         role: 'admin',
-        prefix: configuredKey.slice(0, 14),
+        // A configured key may be short: show only enough of it to recognise it.
+        prefix: `${configuredKey.slice(0, 4)}…`,
         hash,
       })
       .returning();
