@@ -25,9 +25,25 @@ export function encodeCursor(value: string): string {
   return Buffer.from(value, 'utf8').toString('base64url');
 }
 
+const invalidCursor = () =>
+  new AppError('validation-failed', { errors: [{ path: '/cursor', message: 'Invalid cursor' }] });
+
 export function decodeCursor(cursor: string): string {
   const value = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!value)
-    throw new AppError('validation-failed', { errors: [{ path: '/cursor', message: 'Invalid cursor' }] });
+  if (!value) throw invalidCursor();
+  return value;
+}
+
+/** A cursor holding a row number (version number, event id). */
+export function decodeIntegerCursor(cursor: string): number {
+  const value = Number(decodeCursor(cursor));
+  if (!Number.isSafeInteger(value)) throw invalidCursor();
+  return value;
+}
+
+/** A cursor holding a timestamp. */
+export function decodeDateCursor(cursor: string): Date {
+  const value = new Date(decodeCursor(cursor));
+  if (Number.isNaN(value.getTime())) throw invalidCursor();
   return value;
 }

@@ -128,6 +128,21 @@ describe('resource problems', () => {
     expect(unsafe.body.requestId).not.toBe('bad id <script>');
   });
 
+  it('answers a cursor it never issued with 422, on every paginated list', async () => {
+    const forged = Buffer.from('not-a-position').toString('base64url');
+    for (const path of [
+      '/v1/api-keys',
+      '/v1/templates/x_y/variants/TR/tr/versions',
+      '/v1/templates/x_y/events',
+    ]) {
+      const res = await vt.request('GET', `${path}?cursor=${forged}`);
+      expect(res.status, path).not.toBe(500);
+      if (res.status === 422) expect(res.body.errors[0].path).toBe('/cursor');
+    }
+    const keys = await vt.request('GET', `/v1/api-keys?cursor=${forged}`);
+    expectProblem(keys, 422, 'validation-failed');
+  });
+
   it('answers an unknown route with 404 problem+json', async () => {
     expectProblem(await vt.request('GET', '/v1/nothing-here'), 404, 'not-found');
     expectProblem(await vt.request('GET', '/v1/nothing-here', { key: null }), 404);

@@ -2,7 +2,7 @@ import { and, count, desc, eq, isNull, lt } from 'drizzle-orm';
 import { apiKeys, type Role } from '../../../db/schema/index.ts';
 import type { ServiceContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
+import { decodeDateCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { generateKey, hashKey } from './api-key-store.ts';
 
 export interface NewApiKey {
@@ -51,11 +51,11 @@ export async function listApiKeys(
   limit: number,
   cursor?: string,
 ): Promise<Page<ReturnType<typeof toApiKeyView>>> {
-  const after = cursor ? decodeCursor(cursor) : undefined;
+  const after = cursor ? decodeDateCursor(cursor) : undefined;
   const rows = await ctx.db
     .select()
     .from(apiKeys)
-    .where(after ? lt(apiKeys.createdAt, new Date(after)) : undefined)
+    .where(after ? lt(apiKeys.createdAt, after) : undefined)
     .orderBy(desc(apiKeys.createdAt))
     .limit(limit + 1);
   const items = rows.slice(0, limit);

@@ -2,8 +2,7 @@ import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import { events, statusDeliveries, versions } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
 import { isFinal, mapProviderStatus, type VersionStatus } from '../../domain/lifecycle.ts';
-import { AppError } from '../../errors.ts';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
+import { decodeIntegerCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 
 export type VersionRow = typeof versions.$inferSelect;
@@ -201,10 +200,7 @@ export async function listEvents(
   limit: number,
   cursor: string | undefined,
 ): Promise<Page<EventRow>> {
-  const after = cursor ? Number.parseInt(decodeCursor(cursor), 10) : undefined;
-  if (after !== undefined && !Number.isSafeInteger(after)) {
-    throw new AppError('validation-failed', { errors: [{ path: '/cursor', message: 'Invalid cursor' }] });
-  }
+  const after = cursor ? decodeIntegerCursor(cursor) : undefined;
   const scope =
     'versionId' in filter
       ? [eq(events.versionId, filter.versionId)]

@@ -6,7 +6,7 @@ import { canAppeal, canSubmit, isEditable } from '../../domain/lifecycle.ts';
 import { hasErrors, type LintFinding } from '../../domain/lint.ts';
 import { AppError } from '../../errors.ts';
 import { assertEtagMatches, etagOf } from '../../http/etag.ts';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
+import { decodeIntegerCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { QUEUES } from '../../jobs/queue.ts';
 import { getMarket } from '../markets/markets.service.ts';
 import { recordStatusChange, type VersionRow } from '../status-events/status-events.service.ts';
@@ -104,10 +104,7 @@ export async function listVersions(
   cursor: string | undefined,
 ): Promise<Page<VersionRow>> {
   await getTemplate(ctx, ref.templateKey);
-  const before = cursor ? Number.parseInt(decodeCursor(cursor), 10) : undefined;
-  if (before !== undefined && !Number.isSafeInteger(before)) {
-    throw new AppError('validation-failed', { errors: [{ path: '/cursor', message: 'Invalid cursor' }] });
-  }
+  const before = cursor ? decodeIntegerCursor(cursor) : undefined;
   const rows = await ctx.db
     .select()
     .from(versions)
