@@ -55,4 +55,9 @@ export function negotiateLanguage(header: string | undefined): UiLanguage {
   return 'en';
 }
 
+/** The translation function for a request's Accept-Language header. */
+export function translatorFor(instance: i18n, acceptLanguage: string | undefined): TFunction {
+  return instance.getFixedT(negotiateLanguage(acceptLanguage));
+}
+
 export type { TFunction };

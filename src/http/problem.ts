@@ -4,7 +4,7 @@ import type { i18n, TFunction } from 'i18next';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
 import { AppError, type FieldError, PROBLEM_STATUS, type ProblemType } from '../errors.ts';
-import { negotiateLanguage } from '../i18n.ts';
+import { translatorFor } from '../i18n.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -54,7 +54,7 @@ export function problemBody(
 }
 
 export function problemResponse(c: Context, error: AppError, i18n: i18n): Response {
-  const t = i18n.getFixedT(negotiateLanguage(c.req.header('accept-language')));
+  const t = translatorFor(i18n, c.req.header('accept-language'));
   const requestId = c.get('requestId' as never) as string | undefined;
   const { type, title, status, detail, ...rest } = problemBody(error, t, { resource: c.req.path });
   const body = {

@@ -15,7 +15,7 @@ import {
   security,
 } from '../../http/openapi.ts';
 import { problemBody, zodFieldErrors } from '../../http/problem.ts';
-import { negotiateLanguage } from '../../i18n.ts';
+import { translatorFor } from '../../i18n.ts';
 import { LanguageTag, MarketCode, marketParam } from '../markets/markets.schemas.ts';
 import { TemplateKey } from '../templates/templates.schemas.ts';
 import { MAX_BATCH_RECIPIENTS, renderBatch } from './batch.service.ts';
@@ -163,7 +163,7 @@ export function servingRoutes(deps: AppDeps) {
       }),
       (c) => {
         const request = c.req.valid('json');
-        const t = deps.i18n.getFixedT(negotiateLanguage(c.req.header('accept-language')));
+        const t = translatorFor(deps.i18n, c.req.header('accept-language'));
         const items = renderBatch(deps.serving, deps.providers, c.var.principal, request);
         c.header('content-type', 'application/json; charset=utf-8');
         return stream(c, async (out) => {

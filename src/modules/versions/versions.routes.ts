@@ -19,7 +19,7 @@ import {
 } from '../../http/openapi.ts';
 import { pageQuery, pageSchema } from '../../http/pagination.ts';
 import { assertInScope } from '../../http/principal.ts';
-import { negotiateLanguage } from '../../i18n.ts';
+import { translatorFor } from '../../i18n.ts';
 import { listEvents, toEventView } from '../status-events/status-events.service.ts';
 import { templateParam } from '../templates/templates.schemas.ts';
 import { getTemplate } from '../templates/templates.service.ts';
@@ -69,7 +69,7 @@ export function versionRoutes(deps: AppDeps) {
   };
 
   const localise = (c: Context<AppEnv>, findings: LintFinding[]) => {
-    const t = deps.i18n.getFixedT(negotiateLanguage(c.req.header('accept-language')));
+    const t = translatorFor(deps.i18n, c.req.header('accept-language'));
     return findings.map(({ messageKey, params, message, ...finding }) => ({
       ...finding,
       message: t(messageKey, { ...params, defaultValue: message }),
