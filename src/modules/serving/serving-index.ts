@@ -206,7 +206,11 @@ export class ServingIndex {
     const previous = this.#served.get(key);
     // Versions are immutable once submitted, so a compiled version is reused as long as it is served.
     if (previous?.versionId === row.id) return;
-    if (!row.provider || !row.providerTemplateName || !row.providerLanguageCode) return;
+    // Without the provider's name there is nothing a sender could send: serve nothing rather than an older one.
+    if (!row.provider || !row.providerTemplateName || !row.providerLanguageCode) {
+      this.#served.delete(key);
+      return;
+    }
     const content: VersionContent = {
       header: row.header,
       body: row.body,
