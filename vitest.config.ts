@@ -20,7 +20,13 @@ export default defineConfig({
               test: {
                 ...base,
                 name: 'postgres',
-                exclude: ['test/domain/**', 'test/providers/**', 'test/jobs/**', 'test/context.test.ts', 'test/server.test.ts'],
+                exclude: [
+                  'test/domain/**',
+                  'test/providers/**',
+                  'test/jobs/**',
+                  'test/context.test.ts',
+                  'test/server.test.ts',
+                ],
                 env: { TEST_DB_KIND: 'postgres', TEST_DATABASE_URL: postgresUrl },
               },
             },
