@@ -5,14 +5,9 @@ import type { VersionContent } from '../../domain/content.ts';
 import { type LintContext, type LintFinding, lintContent } from '../../domain/lint.ts';
 import { providerTemplateName } from '../../domain/naming.ts';
 import { getMarket } from '../markets/markets.service.ts';
+import type { VariantRef } from '../serving/serving-index.ts';
 import type { VersionRow } from '../status-events/status-events.service.ts';
 import { getTemplate, type TemplateRow } from '../templates/templates.service.ts';
-
-export interface VariantRef {
-  templateKey: string;
-  market: string;
-  language: string;
-}
 
 /** What lint knows about a variant beyond one version's text: its translations, its past rejections, its provider. */
 export interface VariantLintFacts {

@@ -20,10 +20,11 @@ import {
 import { pageQuery, pageSchema } from '../../http/pagination.ts';
 import { assertInScope } from '../../http/principal.ts';
 import { translatorFor } from '../../i18n.ts';
+import type { VariantRef } from '../serving/serving-index.ts';
 import { listEvents, toEventView } from '../status-events/status-events.service.ts';
 import { templateParam } from '../templates/templates.schemas.ts';
 import { getTemplate } from '../templates/templates.service.ts';
-import { lintVersion, type VariantRef, variantLintFacts } from './version-lint.service.ts';
+import { lintVersion, variantLintFacts } from './version-lint.service.ts';
 import {
   EventSchema,
   LintFindingSchema,

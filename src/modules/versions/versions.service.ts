@@ -9,9 +9,10 @@ import { assertEtagMatches, etagOf } from '../../http/etag.ts';
 import { decodeIntegerCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { QUEUES } from '../../jobs/queue.ts';
 import { getMarket } from '../markets/markets.service.ts';
+import type { VariantRef } from '../serving/serving-index.ts';
 import { recordStatusChange, type VersionRow } from '../status-events/status-events.service.ts';
 import { assertTemplateUsable, getTemplate } from '../templates/templates.service.ts';
-import { contentOf, lintVersion, type VariantRef, variantLintFacts } from './version-lint.service.ts';
+import { contentOf, lintVersion, variantLintFacts } from './version-lint.service.ts';
 
 export interface ContentInput {
   header?: string | null | undefined;
