@@ -83,6 +83,9 @@ export async function startTestVetted(
     SANDBOX_REVIEW_DELAY_MS: '0',
     JOB_POLL_INTERVAL_MS: '500',
     LOG_LEVEL: 'silent',
+    // Tests drive one admin key hard; test/http/rate-limit.test.ts sets its own limits.
+    RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '1000000',
     ...options.env,
   });
   const vetted = await startVetted(config, {
