@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGupshupProvider } from '../../src/providers/gupshup/gupshup-provider.ts';
+import { parseGupshupWebhook } from '../../src/providers/gupshup/gupshup-webhook.ts';
 import { ProviderError, type SubmitRequest } from '../../src/providers/provider.ts';
 import { FakeGupshupServer } from '../fakes/gupshup-server.ts';
 
@@ -346,5 +347,23 @@ describe('the fake Gupshup validates like Gupshup', () => {
       { ...valid(), vertical: '' },
     ];
     for (const fields of refusals) expect((await apply(fields)).status).toBe(400);
+  });
+
+  it('builds callbacks that the webhook parser reads as the template’s new status', async () => {
+    const template = await adapter().create(request());
+    gupshup.setStatus(template.providerTemplateId, 'REJECTED', 'INVALID_FORMAT');
+    const { events } = parseGupshupWebhook(
+      gupshup.templateEvent(template.providerTemplateId, { timestamp: 1767000000000 }),
+    );
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'status',
+        status: 'REJECTED',
+        reason: 'INVALID_FORMAT',
+        providerTemplateId: template.providerTemplateId,
+        account: 'shop-pl',
+        occurredAt: new Date(1767000000000),
+      }),
+    ]);
   });
 });
