@@ -8,6 +8,7 @@ import type { AppEnv } from './http/env.ts';
 import { requestHeader } from './http/headers.ts';
 import { createErrorHandler, problemResponse } from './http/problem.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { marketRoutes } from './modules/markets/markets.routes.ts';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes.ts';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', servingRoutes(deps));
   app.route('/', sandboxRoutes(deps));
   app.route('/', apiKeyRoutes(deps));
+  app.route('/', auditRoutes(deps));
   app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

@@ -31,10 +31,24 @@ export interface ServiceContext extends AppDeps {
   /** Callbacks run once the outermost transaction has committed (in-memory indexes, wake-ups). */
   afterCommit: Array<() => void | Promise<void>>;
   inTransaction: boolean;
+  /** The API key making the request, for the audit trail; absent for Vetted's own work (jobs, start-up). */
+  actor?: Actor;
 }
 
-export function serviceContext(deps: AppDeps): ServiceContext {
-  return { ...deps, db: deps.database.db, afterCommit: [], inTransaction: false };
+export interface Actor {
+  keyId: string;
+  name: string;
+  requestId: string | undefined;
+}
+
+export function serviceContext(deps: AppDeps, actor?: Actor): ServiceContext {
+  return {
+    ...deps,
+    db: deps.database.db,
+    afterCommit: [],
+    inTransaction: false,
+    ...(actor ? { actor } : {}),
+  };
 }
 
 const RETRYABLE_CODES = new Set(['40001', '40P01']);

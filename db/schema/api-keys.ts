@@ -1,4 +1,4 @@
-import { jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['admin', 'editor', 'translator', 'sender', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -9,6 +9,8 @@ export const apiKeys = pgTable('api_keys', {
   role: text('role', { enum: ROLES }).notNull(),
   markets: jsonb('markets').$type<string[]>(),
   languages: jsonb('languages').$type<string[]>(),
+  /** null: the role's default from configuration. */
+  rateLimitPerSecond: integer('rate_limit_per_second'),
   prefix: text('prefix').notNull(),
   /** SHA-256 of the whole key, hex; the key itself is never stored. */
   hash: text('hash').notNull().unique(),

@@ -13,6 +13,7 @@ import {
   security,
 } from '../../http/openapi.ts';
 import { pageQuery, pageSchema } from '../../http/pagination.ts';
+import { actorOf } from '../../http/principal.ts';
 import {
   NewTemplateSchema,
   TemplateListQuery,
@@ -55,6 +56,7 @@ export function templateRoutes(deps: AppDeps) {
         const page = await listTemplates(
           serviceContext(deps),
           { ...filter, archived: archived === 'true' },
+          c.var.principal,
           limit,
           cursor,
         );
@@ -74,7 +76,11 @@ export function templateRoutes(deps: AppDeps) {
         responses: { 201: jsonContent(TemplateSchema, 'Created'), ...commonErrors, ...conflictError },
       }),
       async (c) => {
-        const row = await createTemplate(serviceContext(deps), c.req.valid('json'), c.var.principal.keyId);
+        const row = await createTemplate(
+          serviceContext(deps, actorOf(c)),
+          c.req.valid('json'),
+          c.var.principal.keyId,
+        );
         c.header('etag', templateEtag(row));
         c.header('location', `/v1/templates/${row.key}`);
         return c.json(toTemplateView(row), 201);
@@ -125,10 +131,11 @@ export function templateRoutes(deps: AppDeps) {
       async (c) => {
         const ifMatch = requireIfMatch(c);
         const row = await updateTemplate(
-          serviceContext(deps),
+          serviceContext(deps, actorOf(c)),
           c.req.valid('param').key,
           c.req.valid('json'),
           ifMatch,
+          c.var.principal,
         );
         c.header('etag', templateEtag(row));
         return c.json(toTemplateView(row), 200);
@@ -153,7 +160,12 @@ export function templateRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const ifMatch = requireIfMatch(c);
-        const row = await archiveTemplate(serviceContext(deps), c.req.valid('param').key, ifMatch);
+        const row = await archiveTemplate(
+          serviceContext(deps, actorOf(c)),
+          c.req.valid('param').key,
+          ifMatch,
+          c.var.principal,
+        );
         c.header('etag', templateEtag(row));
         return c.json(toTemplateView(row), 200);
       },

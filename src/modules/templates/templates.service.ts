@@ -1,12 +1,13 @@
-import { and, asc, eq, exists, gt, ilike, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { markets, templates, versions } from '../../../db/schema/index.ts';
-import { onCommit, type ServiceContext } from '../../context.ts';
+import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
 import type { TemplateCategory, TemplateVariable } from '../../domain/content.ts';
 import type { VersionStatus } from '../../domain/lifecycle.ts';
 import { AppError } from '../../errors.ts';
 import { assertEtagMatches, etagOf } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { inScope, type Principal } from '../../http/principal.ts';
+import { type AuditAction, recordAudit } from '../audit/audit.service.ts';
 
 export type TemplateRow = typeof templates.$inferSelect;
 
@@ -29,14 +30,25 @@ export async function createTemplate(
   input: { key: string; category: TemplateCategory; description: string; variables: TemplateVariable[] },
   createdBy: string,
 ): Promise<TemplateRow> {
-  const [row] = await ctx.db
-    .insert(templates)
-    .values({ ...input, createdBy })
-    .onConflictDoNothing()
-    .returning();
-  if (!row) throw new AppError('conflict', { params: { resource: input.key } });
-  await onCommit(ctx, () => ctx.changes.templateChanged(row));
-  return row;
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .insert(templates)
+      .values({ ...input, createdBy })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw new AppError('conflict', { params: { resource: input.key } });
+    // A new template has no variant yet: it belongs to no market.
+    await recordAudit(tx, {
+      action: 'template.create',
+      object: { type: 'template', id: row.key },
+      markets: null,
+      languages: null,
+      before: null,
+      after: toTemplateView(row),
+    });
+    await onCommit(tx, () => tx.changes.templateChanged(row));
+    return row;
+  });
 }
 
 export async function getTemplate(ctx: ServiceContext, key: string): Promise<TemplateRow> {
@@ -57,6 +69,7 @@ export interface TemplateFilter {
 export async function listTemplates(
   ctx: ServiceContext,
   filter: TemplateFilter,
+  principal: Principal,
   limit: number,
   cursor: string | undefined,
 ): Promise<Page<TemplateRow>> {
@@ -71,6 +84,9 @@ export async function listTemplates(
     const variantConditions: SQL[] = [eq(versions.templateKey, templates.key)];
     if (filter.market) variantConditions.push(eq(versions.market, filter.market));
     if (filter.language) variantConditions.push(eq(versions.language, filter.language));
+    // Filters look only at variants the key may see, so they reveal nothing of the others.
+    if (principal.markets) variantConditions.push(inArray(versions.market, principal.markets));
+    if (principal.languages) variantConditions.push(inArray(versions.language, principal.languages));
     if (filter.status) {
       // The status filter looks at each variant's newest version only.
       variantConditions.push(eq(versions.status, filter.status));
@@ -155,10 +171,11 @@ export async function updateTemplate(
   key: string,
   patch: { description?: string | undefined; variables?: TemplateVariable[] | undefined },
   ifMatch: string[],
+  principal: Principal,
 ): Promise<TemplateRow> {
   const current = await getTemplate(ctx, key);
   assertEtagMatches(ifMatch, templateEtag(current));
-  return bumpTemplate(ctx, current, {
+  return bumpTemplate(ctx, current, principal, 'template.update', {
     ...(patch.description !== undefined ? { description: patch.description } : {}),
     ...(patch.variables !== undefined ? { variables: patch.variables } : {}),
   });
@@ -169,25 +186,67 @@ export async function archiveTemplate(
   ctx: ServiceContext,
   key: string,
   ifMatch: string[],
+  principal: Principal,
 ): Promise<TemplateRow> {
   const current = await getTemplate(ctx, key);
   assertEtagMatches(ifMatch, templateEtag(current));
-  return bumpTemplate(ctx, current, { archived: true });
+  return bumpTemplate(ctx, current, principal, 'template.archive', { archived: true });
+}
+
+/** Where a template has variants: the scope of every template-level change. */
+async function variantScope(ctx: ServiceContext, key: string) {
+  const rows = await ctx.db
+    .selectDistinct({ market: versions.market, language: versions.language })
+    .from(versions)
+    .where(eq(versions.templateKey, key));
+  const markets = [...new Set(rows.map((r) => r.market))].sort();
+  const languages = [...new Set(rows.map((r) => r.language))].sort();
+  return { rows, markets: markets.length ? markets : null, languages: languages.length ? languages : null };
+}
+
+/**
+ * Variables, category and archiving change every variant, so the key must cover all of them.
+ * The problem names the markets outside the key: they are the reason, and the editor needs them
+ * to know whom to ask. That a template has a variant there is all it reveals (no status, no text).
+ */
+function assertCoversVariants(principal: Principal, variants: Array<{ market: string; language: string }>) {
+  const outside = variants.filter((v) => !inScope(principal, v.market, v.language));
+  if (!outside.length) return;
+  const markets = [...new Set(outside.map((v) => v.market))].sort();
+  throw new AppError('forbidden', {
+    params: { context: 'markets', markets: markets.join(', ') },
+    extensions: { markets },
+  });
 }
 
 async function bumpTemplate(
   ctx: ServiceContext,
   current: TemplateRow,
+  principal: Principal,
+  action: AuditAction,
   changes: Partial<Pick<TemplateRow, 'description' | 'variables' | 'archived'>>,
 ): Promise<TemplateRow> {
-  const [row] = await ctx.db
-    .update(templates)
-    .set({ ...changes, revision: sql`${templates.revision} + 1`, updatedAt: ctx.clock() })
-    .where(and(eq(templates.key, current.key), eq(templates.revision, current.revision)))
-    .returning();
-  if (!row) throw new AppError('precondition-failed');
-  await onCommit(ctx, () => ctx.changes.templateChanged(row));
-  return row;
+  return withTransaction(ctx, async (tx) => {
+    const scope = await variantScope(tx, current.key);
+    // A description is read by people only; variables and archiving change what every variant serves.
+    if (changes.variables !== undefined || changes.archived) assertCoversVariants(principal, scope.rows);
+    const [row] = await tx.db
+      .update(templates)
+      .set({ ...changes, revision: sql`${templates.revision} + 1`, updatedAt: tx.clock() })
+      .where(and(eq(templates.key, current.key), eq(templates.revision, current.revision)))
+      .returning();
+    if (!row) throw new AppError('precondition-failed');
+    await recordAudit(tx, {
+      action,
+      object: { type: 'template', id: row.key },
+      markets: scope.markets,
+      languages: scope.languages,
+      before: toTemplateView(current),
+      after: toTemplateView(row),
+    });
+    await onCommit(tx, () => tx.changes.templateChanged(row));
+    return row;
+  });
 }
 
 export function assertTemplateUsable(row: TemplateRow): void {
