@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -19,9 +20,46 @@ const configSchema = z.object({
   SUBMIT_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(10),
   SUBMIT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   SHUTDOWN_TIMEOUT_MS: milliseconds.default(10_000),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  RATE_LIMIT_SENDER_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  RATE_LIMIT_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  TRUST_PROXY: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
+  /** Provider accounts and secrets: configuration only, never the database or the API, never logged. */
+  META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  META_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v24.0')
+    .default('v24.0'),
+  META_ACCESS_TOKEN: z.string().min(1).optional(),
+  META_APP_SECRET: z.string().min(1).optional(),
+  META_VERIFY_TOKEN: z.string().min(1).optional(),
+  META_PARAMETER_FORMAT: z.enum(['named', 'positional']).default('named'),
+  GUPSHUP_API_URL: z.url().default('https://partner.gupshup.io'),
+  GUPSHUP_APP_ID: z.string().min(1).optional(),
+  GUPSHUP_APP_TOKEN: z.string().min(1).optional(),
+  GUPSHUP_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A JSON file with one token per Meta WABA or Gupshup app, for several accounts per provider. */
+  PROVIDER_ACCOUNTS_FILE: z.string().min(1).optional(),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Provider calls in flight at once per provider: a market launch queues, it does not stampede. */
+  PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  RECONCILE_PENDING_AFTER_MS: milliseconds.default(600_000),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
 });
 
-export type Config = z.infer<typeof configSchema>;
+const accountsFileSchema = z.strictObject({
+  meta: z.record(z.string().min(1), z.strictObject({ accessToken: z.string().min(1) })).default({}),
+  gupshup: z.record(z.string().min(1), z.strictObject({ appToken: z.string().min(1) })).default({}),
+});
+export type ProviderAccounts = z.infer<typeof accountsFileSchema>;
+
+export type Config = z.infer<typeof configSchema> & { providerAccounts: ProviderAccounts };
 
 export class ConfigError extends Error {}
 
@@ -33,6 +71,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, providerAccounts: readAccountsFile(parsed.data.PROVIDER_ACCOUNTS_FILE) };
+}
+
+function readAccountsFile(path: string | undefined): ProviderAccounts {
+  if (!path) return { meta: {}, gupshup: {} };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  PROVIDER_ACCOUNTS_FILE: cannot read ${path} as JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const parsed = accountsFileSchema.safeParse(json);
+  if (!parsed.success) {
+    // Paths only: the values are secrets.
+    const lines = parsed.error.issues.map((issue) => `  ${path}: ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;

@@ -6,9 +6,10 @@ import { type AppDeps, type Clock, serviceContext } from './context.ts';
 import { createI18n } from './i18n.ts';
 import { createJobQueue } from './jobs/queue.ts';
 import { startWorkers } from './jobs/workers.ts';
+import { RateLimits } from './http/rate-limit.ts';
 import { ApiKeyStore } from './modules/api-keys/api-key-store.ts';
 import { ensureBootstrapAdmin } from './modules/api-keys/api-keys.service.ts';
-import { seedMarkets } from './modules/markets/markets.service.ts';
+import { misconfiguredMarkets, seedMarkets } from './modules/markets/markets.service.ts';
 import { ServingIndex } from './modules/serving/serving-index.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { createSandboxProvider } from './providers/sandbox/sandbox-provider.ts';
@@ -17,6 +18,11 @@ export interface Vetted {
   deps: AppDeps;
   /** Set only when this start created the first admin key: print it once. */
   bootstrapKey: string | undefined;
+  /**
+   * Makes the bootstrap admin key (see `bootstrapAdmin` in StartOptions); the new key when one was
+   * created, for the caller to print once.
+   */
+  bootstrapAdmin(): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -26,6 +32,11 @@ export interface StartOptions {
   clock?: Clock;
   /** Tests that drive jobs by hand can leave the workers off. */
   workers?: boolean;
+  /**
+   * false: leave the bootstrap admin key to `bootstrapAdmin()`. The server makes it only once it
+   * listens, so a start that cannot listen never creates a key nobody is shown.
+   */
+  bootstrapAdmin?: boolean;
 }
 
 /** Opens the database, migrates, seeds, loads the in-memory indexes and starts the workers. */
@@ -48,7 +59,7 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
   );
 
   const serving = new ServingIndex(database.db);
-  const apiKeys = new ApiKeyStore(database.db);
+  const apiKeys = new ApiKeyStore(database.db, new RateLimits(config));
   const deps: AppDeps = {
     config,
     database,
@@ -66,14 +77,23 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
   // Listen before loading, so nothing that changes in between is missed.
   await deps.changes.start();
   await Promise.all([serving.load(), apiKeys.load()]);
-  const bootstrap = await ensureBootstrapAdmin(ctx, config.ADMIN_API_KEY);
+  const bootstrapAdmin = async () => (await ensureBootstrapAdmin(ctx, config.ADMIN_API_KEY))?.key;
+  const bootstrapKey = options.bootstrapAdmin === false ? undefined : await bootstrapAdmin();
   await queue.start();
-  if (options.workers !== false) await startWorkers(deps);
+  const workers = options.workers === false ? undefined : await startWorkers(deps);
+  for (const entry of await misconfiguredMarkets(ctx)) {
+    log.error(
+      entry,
+      `market ${entry.market} is bound to ${entry.provider} account ${entry.account}, which is not configured: set ${entry.missing.join(', ')}; its submissions fail until then`,
+    );
+  }
 
   return {
     deps,
-    bootstrapKey: bootstrap?.key,
+    bootstrapKey,
+    bootstrapAdmin,
     async stop() {
+      workers?.stop();
       await queue.stop(config.SHUTDOWN_TIMEOUT_MS);
       await deps.changes.stop();
       if (!options.database) await database.close();

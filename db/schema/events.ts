@@ -17,8 +17,12 @@ export const events = pgTable(
     toStatus: text('to_status').notNull(),
     /** The provider's status word as received, kept even when we cannot map it. */
     providerStatus: text('provider_status'),
-    /** applied: it set the status; stale: older than the current state; unmapped: a provider status we do not know. */
-    effect: text('effect', { enum: ['applied', 'stale', 'unmapped'] })
+    /**
+     * applied: it set the status; stale: older than the current state; unmapped: a provider status we
+     * do not know; noted: a fact that changes no status (category, quality, FLAGGED); verify: an
+     * impossible or tied transition, settled by reading the status from the provider.
+     */
+    effect: text('effect', { enum: ['applied', 'stale', 'unmapped', 'noted', 'verify'] })
       .notNull()
       .default('applied'),
     reason: text('reason'),

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Button } from '../../src/domain/content.ts';
 import type { VersionStatus } from '../../src/domain/lifecycle.ts';
+import type { StoredLint } from '../../src/domain/lint.ts';
+import type { ParameterMapping } from '../../src/domain/positional.ts';
 import { revision, timestamps } from './columns.ts';
 import { markets } from './markets.ts';
 import { templates } from './templates.ts';
@@ -33,10 +35,24 @@ export const versions = pgTable(
     providerLanguageCode: text('provider_language_code'),
     providerTemplateId: text('provider_template_id'),
     providerCategory: text('provider_category'),
+    /** Announced by the provider (Meta's impending category update): the category from `pendingCategoryAt`. */
+    pendingCategory: text('pending_category'),
+    pendingCategoryAt: timestamp('pending_category_at', { withTimezone: true, mode: 'date' }),
+    /** The provider's quality rating (Meta: GREEN, YELLOW, RED, UNKNOWN). */
+    qualityScore: text('quality_score'),
+    /** Positional submissions: the variable behind each `{{n}}`, per component, as sent to the provider. */
+    parameterMapping: jsonb('parameter_mapping').$type<ParameterMapping>(),
+    /** When reconciliation last read this version's status from the provider. */
+    statusCheckedAt: timestamp('status_checked_at', { withTimezone: true, mode: 'date' }),
     parameterFormat: text('parameter_format', { enum: ['named', 'positional'] }),
     submittedAt: timestamp('submitted_at', { withTimezone: true, mode: 'date' }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** Findings that depend only on this row and its template, computed on write (see version-lint.service.ts). */
+    lint: jsonb('lint').$type<StoredLint>(),
+    /** What `lint` was computed from (content hash, template variables and category); another value means stale. */
+    lintHash: text('lint_hash'),
+    lintRulesVersion: integer('lint_rules_version'),
     revision,
     ...timestamps,
   },

@@ -75,10 +75,20 @@ export const PROVIDER_STATUS_MAP: ReadonlyMap<string, VersionStatus> = new Map([
   ['PENDING_DELETION', 'deleted'],
 ]);
 
-export function mapProviderStatus(raw: string): VersionStatus | null {
-  const word = raw
+/**
+ * Provider statuses we understand that change nothing we serve: Meta's FLAGGED (quality warning,
+ * still sendable) and LOCKED (no edits). They are kept in the history as notes.
+ */
+export const NOTED_PROVIDER_STATUSES: ReadonlySet<string> = new Set(['FLAGGED', 'LOCKED']);
+
+/** Upper case with underscores, whichever way the provider wrote it (Gupshup's webhook is lower case). */
+export function normaliseProviderStatus(raw: string): string {
+  return raw
     .trim()
     .toUpperCase()
     .replace(/[\s-]+/g, '_');
-  return PROVIDER_STATUS_MAP.get(word) ?? null;
+}
+
+export function mapProviderStatus(raw: string): VersionStatus | null {
+  return PROVIDER_STATUS_MAP.get(normaliseProviderStatus(raw)) ?? null;
 }

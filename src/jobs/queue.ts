@@ -6,7 +6,13 @@ import type { Database, DbOrTx } from '../../db/database.ts';
 export const QUEUES = {
   submitVersion: 'submit-version',
   sandboxReview: 'sandbox-review',
+  /** Read one version's status from its provider and apply what it says (reconciliation, doubtful events). */
+  verifyStatus: 'verify-status',
 } as const;
+export interface VerifyStatusJob {
+  versionId: string;
+}
+
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /**
@@ -22,9 +28,14 @@ export interface EnqueueOptions {
   singletonKey?: string;
 }
 
+export interface WorkOptions {
+  /** Jobs fetched at once and run together: the bound on this queue's concurrency per instance. */
+  batchSize: number;
+}
+
 export interface JobQueue {
   send(queue: QueueName, data: object, options?: EnqueueOptions): Promise<void>;
-  work<T>(queue: QueueName, handler: (data: T) => Promise<void>): Promise<void>;
+  work<T>(queue: QueueName, handler: (data: T) => Promise<void>, options?: WorkOptions): Promise<void>;
   start(): Promise<void>;
   stop(timeoutMs: number): Promise<void>;
 }
@@ -66,10 +77,28 @@ export function createJobQueue(
         ...(singletonKey ? { singletonKey } : {}),
       });
     },
-    async work(queue, handler) {
-      await boss.work(queue, { pollingIntervalSeconds: options.pollIntervalMs / 1000 }, async ([job]) => {
-        if (job) await handler(job.data as never);
-      });
+    async work(queue, handler, { batchSize } = { batchSize: 1 }) {
+      await boss.work(
+        queue,
+        {
+          pollingIntervalSeconds: options.pollIntervalMs / 1000,
+          batchSize,
+          // A full batch means a backlog (a market launch): fetch the next one at once, not a poll later.
+          burstWhenBatchFull: true,
+          perJobResults: true,
+        },
+        async (jobs) => {
+          const outcomes = await Promise.allSettled(jobs.map((job) => handler(job.data as never)));
+          return jobs.map((job, i) => {
+            const outcome = outcomes[i];
+            if (outcome?.status === 'rejected') {
+              options.log.error({ err: outcome.reason, queue, jobId: job.id }, 'job failed; pg-boss retries it');
+              return { id: job.id, status: 'failed' as const };
+            }
+            return { id: job.id, status: 'completed' as const };
+          });
+        },
+      );
     },
     async stop(timeoutMs) {
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true });

@@ -13,7 +13,8 @@ export type Step = 'ok' | 'create-then-timeout' | { transient: boolean; retryAft
 
 /**
  * A provider that keeps its templates in memory and follows a script, to drive the submission
- * worker through failures. It adopts an existing (name, language) like the real adapters must.
+ * worker through failures. Like Meta, it refuses a second create of one (name, language): adopting
+ * the existing one is the worker's job.
  */
 export class ScriptedProvider implements ProviderAdapter {
   readonly kind = 'meta' as const;
@@ -21,18 +22,22 @@ export class ScriptedProvider implements ProviderAdapter {
   readonly templates = new Map<string, ProviderTemplate>();
   readonly calls: number[] = [];
   creates = 0;
+  lookups = 0;
+  /** The category the provider assigns, when it overrules the one asked. */
+  assignCategory: string | undefined;
   script: Step[] = [];
 
   languageCode(language: string): string | null {
     return toMetaLanguageCode(language);
   }
 
-  async submit(request: SubmitRequest): Promise<ProviderTemplate> {
+  async create(request: SubmitRequest): Promise<ProviderTemplate> {
     this.calls.push(Date.now());
     const step = this.script.shift() ?? 'ok';
     const id = `${request.account}/${request.name}/${request.languageCode}`;
-    const existing = this.templates.get(id);
-    if (existing) return existing;
+    if (this.templates.has(id)) {
+      throw new ProviderError('Content in this language already exists', { transient: false, duplicate: true });
+    }
     if (typeof step === 'object') {
       throw new ProviderError(step.transient ? 'HTTP 503 from the provider' : 'HTTP 400: invalid parameter', {
         transient: step.transient,
@@ -42,7 +47,7 @@ export class ScriptedProvider implements ProviderAdapter {
     const created: ProviderTemplate = {
       providerTemplateId: `fake-${++this.creates}`,
       status: 'PENDING',
-      category: 'UTILITY',
+      category: this.assignCategory ?? request.category.toUpperCase(),
     };
     this.templates.set(id, created);
     if (step === 'create-then-timeout')
@@ -51,11 +56,8 @@ export class ScriptedProvider implements ProviderAdapter {
   }
 
   async fetchStatus(locator: TemplateLocator): Promise<ProviderTemplate | null> {
+    this.lookups += 1;
     return this.templates.get(`${locator.account}/${locator.name}/${locator.languageCode}`) ?? null;
-  }
-
-  parseStatusEvents(): [] {
-    return [];
   }
 
   buildSendPayload = buildMetaSendPayload;

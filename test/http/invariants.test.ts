@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { events, versions } from '../../db/schema/index.ts';
+import { events, sandboxTemplates, versions } from '../../db/schema/index.ts';
 import { type ServiceContext, serviceContext } from '../../src/context.ts';
 import { ingestProviderStatus } from '../../src/modules/status-events/status-events.service.ts';
 import {
@@ -194,6 +194,11 @@ describe('provider events out of order and repeated', () => {
     'ends in the state of the newest provider timestamp when delivered %s, each twice',
     async (_label, ordering) => {
       const { key, id, statusAt } = await pendingVersion();
+      // The provider's truth is its newest state: what a status read tells.
+      await db()
+        .update(sandboxTemplates)
+        .set({ status: 'PAUSED' })
+        .where(eq(sandboxTemplates.name, `${key}_tr_v1`));
       const base = statusAt.getTime();
       // The provider's own times: PENDING at t1 < APPROVED at t2 < PAUSED at t3.
       const at = { PENDING: base + 60_000, APPROVED: base + 120_000, PAUSED: base + 180_000 };
@@ -217,9 +222,14 @@ describe('provider events out of order and repeated', () => {
       }
       const history = await eventsOf(id);
       const fromWebhooks = history.filter((e) => e.dedupeKey?.startsWith('meta:'));
-      // One event per delivery that was news (applied or stale), none for the repeats.
-      expect(fromWebhooks).toHaveLength(outcomes.filter((o) => o === 'applied' || o === 'stale').length);
-      expect(fromWebhooks.filter((e) => e.toStatus === 'paused' && e.effect === 'applied')).toHaveLength(1);
+      // One event per delivery that was news, none for the repeats.
+      expect(fromWebhooks).toHaveLength(outcomes.filter((o) => o !== 'unchanged').length);
+      // A transition the lifecycle does not allow (pending → paused) is not applied: it asks the provider.
+      if (ordering.indexOf('PAUSED') < ordering.indexOf('APPROVED')) {
+        expect(fromWebhooks.find((e) => e.toStatus === 'paused' || e.providerStatus === 'PAUSED')?.effect).toBe(
+          'verify',
+        );
+      }
 
       // The whole sequence redelivered later still makes at most one event per delivery.
       for (const status of ordering) await deliver(status);
@@ -228,9 +238,9 @@ describe('provider events out of order and repeated', () => {
         expect(again.filter((e) => e.dedupeKey === `meta:${delivery[status]}`).length).toBeLessThanOrEqual(1);
       }
 
-      expect(await getStatus(vt, key, 1)).toBe('paused');
-      const row = await versionRow(key, 1);
-      expect(row.statusAt.getTime()).toBe(at.PAUSED);
+      await waitFor(async () => (await getStatus(vt, key, 1)) === 'paused');
+      const settled = await eventsOf(id);
+      expect(settled.filter((e) => e.toStatus === 'paused' && e.effect === 'applied')).toHaveLength(1);
 
       const res = await render(vt, key);
       expect(res.status).toBe(404);
@@ -238,6 +248,34 @@ describe('provider events out of order and repeated', () => {
       expect(vt.deps.serving.served(key, 'TR', 'tr')).toBeUndefined();
     },
   );
+
+  it('asks the provider when two statuses carry the same provider time, and applies its answer', async () => {
+    const { key, id, statusAt } = await pendingVersion();
+    await db()
+      .update(sandboxTemplates)
+      .set({ status: 'REJECTED', reason: 'INVALID_FORMAT' })
+      .where(eq(sandboxTemplates.name, `${key}_tr_v1`));
+    const tie = new Date(statusAt.getTime() + 60_000);
+    const first = await ingestProviderStatus(ctx, {
+      versionId: id,
+      providerStatus: 'APPROVED',
+      source: 'webhook',
+      occurredAt: tie,
+      dedupeKey: `meta:${randomUUID()}`,
+    });
+    expect(first.outcome).toBe('applied');
+    const second = await ingestProviderStatus(ctx, {
+      versionId: id,
+      providerStatus: 'REJECTED',
+      source: 'webhook',
+      occurredAt: tie,
+      dedupeKey: `meta:${randomUUID()}`,
+    });
+    expect(second.outcome).toBe('verify');
+    await waitFor(async () => (await getStatus(vt, key, 1)) === 'rejected');
+    const read = (await eventsOf(id)).at(-1);
+    expect(read).toMatchObject({ source: 'poll', toStatus: 'rejected', effect: 'applied', reason: 'INVALID_FORMAT' });
+  });
 
   it('ends approved when APPROVED is the newest of the events, whatever arrives after it', async () => {
     const { key, id, statusAt } = await pendingVersion();
@@ -263,11 +301,11 @@ describe('unknown provider statuses', () => {
     const { key, id } = await pendingVersion();
     const outcome = await ingestProviderStatus(ctx, {
       versionId: id,
-      providerStatus: 'FLAGGED',
+      providerStatus: 'UNDER_REVIEW_V2',
       source: 'webhook',
       occurredAt: new Date(Date.now() + 60_000),
       dedupeKey: `meta:${randomUUID()}`,
-      raw: { event: 'FLAGGED', other: 'field' },
+      raw: { event: 'UNDER_REVIEW_V2', other: 'field' },
     });
     expect(outcome.outcome).toBe('unmapped');
 
@@ -280,12 +318,12 @@ describe('unknown provider statuses', () => {
     const history = await vt.request('GET', `${versionsPath(key)}/1/events`);
     const flagged = history.body.items.at(-1);
     expect(flagged).toMatchObject({
-      providerStatus: 'FLAGGED',
+      providerStatus: 'UNDER_REVIEW_V2',
       effect: 'unmapped',
       fromStatus: 'pending',
       toStatus: 'pending',
       source: 'webhook',
-      raw: { event: 'FLAGGED', other: 'field' },
+      raw: { event: 'UNDER_REVIEW_V2', other: 'field' },
     });
   });
 

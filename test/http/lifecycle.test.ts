@@ -115,7 +115,11 @@ describe('serving while newer versions are reviewed', () => {
 
     await decide(slow, key, v3, 'disabled');
     expect((await render(slow, key)).body.version).toBe(1);
-    await decide(slow, key, v3, 'reinstated');
+    // Disabled is final: the provider itself refuses to bring it back.
+    const revive = await slow.request('POST', '/v1/sandbox/decisions', {
+      body: { providerTemplateName: `${key}_tr_v${v3}`, status: 'reinstated' },
+    });
+    expect(revive.status).toBe(409);
     expect(await getStatus(slow, key, v3)).toBe('disabled');
     expect((await render(slow, key)).body.version).toBe(1);
 

@@ -9,7 +9,15 @@ const MARKET = 'MT';
 const english = { body: 'Hello {{student_name}}, your lesson moved to {{lesson_at}}. See you then.' };
 
 beforeAll(async () => {
-  vt = await startTestVetted({ env: { SUBMIT_RETRY_BASE_MS: '100', SUBMIT_RETRY_LIMIT: '3' } });
+  vt = await startTestVetted({
+    env: {
+      SUBMIT_RETRY_BASE_MS: '100',
+      SUBMIT_RETRY_LIMIT: '3',
+      META_ACCESS_TOKEN: 'test-token',
+      META_APP_SECRET: 'test-app-secret',
+      META_VERIFY_TOKEN: 'test-verify-token',
+    },
+  });
   vt.deps.providers.register(provider);
   const market = {
     name: 'Malta',
@@ -62,6 +70,38 @@ describe('submission to a provider', () => {
     expect(version.status).toBe('pending');
     expect(version.submission.attempts).toBe(2);
     expect(created).toBe(1);
+    // The retry looked the template up by name and language before creating anything.
+    expect(provider.calls).toHaveLength(1);
+  });
+
+  it('adopts a template the provider already holds when a create is refused as a duplicate', async () => {
+    const key = await createTemplate(vt);
+    const n = await createDraft(vt, key, english, MARKET, 'en');
+    provider.templates.set(`waba-test/${key}_mt_v${n}/en`, {
+      providerTemplateId: 'held-before',
+      status: 'APPROVED',
+      category: 'UTILITY',
+    });
+    expect((await vt.request('POST', `${versionsPath(key, MARKET, 'en')}/${n}/submit`)).status).toBe(202);
+    await waitFor(async () => (await getStatus(vt, key, n, MARKET, 'en')) === 'approved');
+    const version = (await vt.request('GET', `${versionsPath(key, MARKET, 'en')}/${n}`)).body;
+    expect(version.submission).toMatchObject({ providerTemplateId: 'held-before', attempts: 1 });
+  });
+
+  it('records the category the provider assigned when it differs from the one asked', async () => {
+    provider.assignCategory = 'MARKETING';
+    try {
+      const { key, n, version } = await submitScripted(['ok'], ['pending']);
+      expect(version.submission.providerCategory).toBe('MARKETING');
+      const events = (await vt.request('GET', `${versionsPath(key, MARKET, 'en')}/${n}/events`)).body.items;
+      expect(events.at(-1)).toMatchObject({
+        effect: 'noted',
+        reason: 'CATEGORY_CHANGED',
+        reasonText: expect.stringContaining('MARKETING instead of UTILITY'),
+      });
+    } finally {
+      provider.assignCategory = undefined;
+    }
   });
 
   it('ends in submit_failed with the provider’s error on a permanent failure, and may be submitted again', async () => {

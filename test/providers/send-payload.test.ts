@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { VersionContent } from '../../src/domain/content.ts';
 import { compileContent } from '../../src/domain/render.ts';
-import type { ServedVersion } from '../../src/modules/serving/serving-index.ts';
+import type { ServedVersion } from '../../src/domain/served-version.ts';
 import { buildGupshupSendPayload } from '../../src/providers/gupshup/send-payload.ts';
 import { buildMetaSendPayload } from '../../src/providers/meta/send-payload.ts';
 

@@ -1,8 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { markets } from '../../../db/schema/index.ts';
-import { onCommit, type ServiceContext } from '../../context.ts';
+import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { assertEtagMatches, etagOf } from '../../http/etag.ts';
+import { inScope, type Principal } from '../../http/principal.ts';
+import { missingProviderSettings } from '../../providers/provider-config.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { SEED_MARKETS } from './markets.seed.ts';
 
 export type MarketRow = typeof markets.$inferSelect;
@@ -71,6 +74,78 @@ function checkMarketLanguages(input: MarketInput): void {
   if (errors.length) throw new AppError('validation-failed', { errors });
 }
 
+/** A market can only be bound to a provider account whose secrets the configuration holds. */
+function checkProviderConfigured(ctx: ServiceContext, provider: MarketInput['provider']): void {
+  const missing = missingProviderSettings(ctx.config, provider.kind, provider.account);
+  if (missing.length) {
+    throw new AppError('validation-failed', {
+      errors: [
+        {
+          path: '/provider',
+          message: `${provider.kind} account ${provider.account} is not configured: set ${missing.join(', ')} (or list the account in PROVIDER_ACCOUNTS_FILE)`,
+        },
+      ],
+    });
+  }
+}
+
+/** Markets bound to a provider account the configuration cannot serve, with what is missing. */
+export async function misconfiguredMarkets(
+  ctx: ServiceContext,
+): Promise<Array<{ market: string; provider: string; account: string; missing: string[] }>> {
+  const rows = await listMarkets(ctx);
+  return rows
+    .map((row) => ({
+      market: row.code,
+      provider: row.providerKind,
+      account: row.providerAccount,
+      missing: missingProviderSettings(ctx.config, row.providerKind, row.providerAccount),
+    }))
+    .filter((entry) => entry.missing.length > 0);
+}
+
+/**
+ * A key manages only markets in its scope (others answer as missing) and, when limited to
+ * languages, only markets whose languages it all has; creating a market needs an unscoped key.
+ */
+export function assertMayManageMarket(
+  principal: Principal,
+  code: string,
+  existing: MarketRow | undefined,
+  languages: string[],
+): void {
+  if (!inScope(principal, code)) throw new AppError('unknown-market', { params: { market: code } });
+  const touched = [...languages, ...(existing?.languages ?? [])];
+  const scoped = principal.markets !== null || principal.languages !== null;
+  if ((!existing && scoped) || !touched.every((language) => inScope(principal, code, language))) {
+    throw new AppError('forbidden', { params: { context: 'market', market: code } });
+  }
+}
+
+/** `putMarket` on behalf of a key: within its scope, audited in the same transaction. */
+export async function putMarketAs(
+  ctx: ServiceContext,
+  principal: Principal,
+  code: string,
+  input: MarketInput,
+  ifMatch: string[] | undefined,
+): Promise<{ row: MarketRow; created: boolean }> {
+  return withTransaction(ctx, async (tx) => {
+    const [existing] = await tx.db.select().from(markets).where(eq(markets.code, code));
+    assertMayManageMarket(principal, code, existing, input.languages);
+    const result = await putMarket(tx, code, input, ifMatch);
+    await recordAudit(tx, {
+      action: 'market.put',
+      object: { type: 'market', id: code },
+      markets: [code],
+      languages: [...new Set([...(existing?.languages ?? []), ...result.row.languages])],
+      before: existing ? toMarketView(existing) : null,
+      after: toMarketView(result.row),
+    });
+    return result;
+  });
+}
+
 /** Creates or replaces a market. With If-Match the update only applies to the version the caller saw. */
 export async function putMarket(
   ctx: ServiceContext,
@@ -91,6 +166,9 @@ export async function putMarket(
     providerAccount: input.provider.account,
   };
   const [existing] = await ctx.db.select().from(markets).where(eq(markets.code, code));
+  const rebinding =
+    existing?.providerKind !== input.provider.kind || existing.providerAccount !== input.provider.account;
+  if (rebinding) checkProviderConfigured(ctx, input.provider);
   if (existing) {
     if (ifMatch) assertEtagMatches(ifMatch, marketEtag(existing));
     const [row] = await ctx.db

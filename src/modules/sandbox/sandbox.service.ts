@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { sandboxTemplates } from '../../../db/schema/index.ts';
-import type { ServiceContext } from '../../context.ts';
+import { sandboxTemplates, versions } from '../../../db/schema/index.ts';
+import { type ServiceContext, withTransaction } from '../../context.ts';
 import {
   TEMPLATE_CATEGORIES,
   type TemplateCategory,
@@ -10,10 +10,14 @@ import {
   versionContentSchema,
 } from '../../domain/content.ts';
 import { fromMetaLanguageCode, toMetaLanguageCode } from '../../domain/language-codes.ts';
+import { canTransition, mapProviderStatus } from '../../domain/lifecycle.ts';
 import { AppError } from '../../errors.ts';
+import { inScope, type Principal } from '../../http/principal.ts';
+import { QUEUES } from '../../jobs/queue.ts';
 import type { SandboxReviewJob } from '../../providers/sandbox/sandbox-provider.ts';
 import { reviewTemplate } from '../../providers/sandbox/sandbox-review.ts';
 import { ingestProviderStatus } from '../status-events/status-events.service.ts';
+import { auditVersion } from '../versions/versions.service.ts';
 
 export const SANDBOX_DECISIONS = [
   'approved',
@@ -33,6 +37,7 @@ const storedComponents = z.object({
   variables: z.array(templateVariableSchema),
 });
 
+/** The sandbox's own record and what Vetted learns from it commit together: a crash loses neither. */
 async function decide(
   ctx: ServiceContext,
   row: SandboxRow,
@@ -41,24 +46,26 @@ async function decide(
   reasonText: string | null,
   actor: string,
 ) {
-  await ctx.db
-    .update(sandboxTemplates)
-    .set({ status, reason, updatedAt: ctx.clock() })
-    .where(eq(sandboxTemplates.id, row.id));
-  return ingestProviderStatus(ctx, {
-    provider: 'sandbox',
-    providerAccount: row.account,
-    providerTemplateName: row.name,
-    providerLanguageCode: row.languageCode,
-    providerStatus: status,
-    reason,
-    reasonText,
-    source: 'sandbox',
-    actor,
-    occurredAt: ctx.clock(),
-    dedupeKey: `sandbox:${row.id}:${randomUUID()}`,
-    providerTemplateId: row.id,
-    raw: { id: row.id, name: row.name, language: row.languageCode, event: status, reason },
+  return withTransaction(ctx, async (tx) => {
+    await tx.db
+      .update(sandboxTemplates)
+      .set({ status, reason, updatedAt: tx.clock() })
+      .where(eq(sandboxTemplates.id, row.id));
+    return ingestProviderStatus(tx, {
+      provider: 'sandbox',
+      providerAccount: row.account,
+      providerTemplateName: row.name,
+      providerLanguageCode: row.languageCode,
+      providerStatus: status,
+      reason,
+      reasonText,
+      source: 'sandbox',
+      actor,
+      occurredAt: tx.clock(),
+      dedupeKey: `sandbox:${row.id}:${randomUUID()}`,
+      providerTemplateId: row.id,
+      raw: { id: row.id, name: row.name, language: row.languageCode, event: status, reason },
+    });
   });
 }
 
@@ -74,10 +81,33 @@ async function findRows(ctx: ServiceContext, name: string, languageCode?: string
     );
 }
 
-/** The background review: lint errors → INVALID_FORMAT, promotional utility → INCORRECT_CATEGORY, else approved. */
+/** How soon the review looks again when the submission has not been recorded yet. */
+const REVIEW_RETRY_MS = 200;
+
+/**
+ * The background review: lint errors → INVALID_FORMAT, promotional utility → INCORRECT_CATEGORY,
+ * else approved. Like a real provider it decides only what it has acknowledged: while the version
+ * still reads `queued` (the worker has not recorded the create yet), the review waits, so a history
+ * always reads queued → pending → decision.
+ */
 export async function runSandboxReview(ctx: ServiceContext, job: SandboxReviewJob): Promise<void> {
   const [row] = await findRows(ctx, job.name, job.languageCode);
   if (row?.status !== 'PENDING') return;
+  const [version] = await ctx.db
+    .select({ status: versions.status })
+    .from(versions)
+    .where(
+      and(
+        eq(versions.provider, 'sandbox'),
+        eq(versions.providerAccount, row.account),
+        eq(versions.providerTemplateName, row.name),
+        eq(versions.providerLanguageCode, row.languageCode),
+      ),
+    );
+  if (version?.status === 'queued') {
+    await ctx.queue.send(QUEUES.sandboxReview, job, { startAfter: new Date(Date.now() + REVIEW_RETRY_MS) });
+    return;
+  }
   const stored = storedComponents.parse(row.components);
   const category = row.category.toLowerCase();
   const decision = reviewTemplate({
@@ -91,6 +121,29 @@ export async function runSandboxReview(ctx: ServiceContext, job: SandboxReviewJo
   await decide(ctx, row, decision.status, decision.reason, decision.reasonText ?? null, 'sandbox-review');
 }
 
+/**
+ * Sandbox templates behind versions of the key's markets and languages, with their version;
+ * others are left out, so they answer as if the name were unknown.
+ */
+async function inScopeRows(ctx: ServiceContext, principal: Principal, rows: SandboxRow[]) {
+  const found = [];
+  for (const row of rows) {
+    const [version] = await ctx.db
+      .select()
+      .from(versions)
+      .where(
+        and(
+          eq(versions.provider, 'sandbox'),
+          eq(versions.providerAccount, row.account),
+          eq(versions.providerTemplateName, row.name),
+          eq(versions.providerLanguageCode, row.languageCode),
+        ),
+      );
+    if (version && inScope(principal, version.market, version.language)) found.push({ row, version });
+  }
+  return found;
+}
+
 /** Forces a decision on a sandbox template, as a reviewer at the provider would. */
 export async function forceSandboxDecision(
   ctx: ServiceContext,
@@ -101,18 +154,47 @@ export async function forceSandboxDecision(
     reason?: string | undefined;
     reasonText?: string | undefined;
   },
-  actor: string,
+  principal: Principal,
+) {
+  return withTransaction(ctx, (tx) => forceInTransaction(tx, input, principal));
+}
+
+async function forceInTransaction(
+  ctx: ServiceContext,
+  input: Parameters<typeof forceSandboxDecision>[1],
+  principal: Principal,
 ) {
   const languageCode = input.language ? (toMetaLanguageCode(input.language) ?? input.language) : undefined;
-  const rows = await findRows(ctx, input.providerTemplateName, languageCode);
-  const [row] = rows;
-  if (!row) throw new AppError('not-found', { params: { resource: input.providerTemplateName } });
+  const rows = await inScopeRows(
+    ctx,
+    principal,
+    await findRows(ctx, input.providerTemplateName, languageCode),
+  );
+  const [found] = rows;
+  if (!found) throw new AppError('not-found', { params: { resource: input.providerTemplateName } });
   if (rows.length > 1) {
     throw new AppError('validation-failed', {
       errors: [{ path: '/language', message: 'several languages use this name; say which one' }],
     });
   }
+  const { row, version } = found;
+  const current = mapProviderStatus(row.status);
+  const next = mapProviderStatus(input.status);
+  // A reviewer at a real provider cannot pause a template still under review: neither can the sandbox's.
+  if (current && next && current !== next && !canTransition(current, next)) {
+    throw new AppError('conflict', {
+      params: { resource: `${row.name}: a ${current} template cannot become ${next}` },
+    });
+  }
   const reason = input.reason ?? (input.status === 'rejected' ? 'INVALID_FORMAT' : 'NONE');
-  const outcome = await decide(ctx, row, input.status.toUpperCase(), reason, input.reasonText ?? null, actor);
+  const outcome = await decide(
+    ctx,
+    row,
+    input.status.toUpperCase(),
+    reason,
+    input.reasonText ?? null,
+    principal.keyId,
+  );
+  await auditVersion(ctx, 'sandbox.decide', version, 'version' in outcome ? outcome.version : version);
   return { providerTemplateName: row.name, languageCode: row.languageCode, outcome: outcome.outcome };
 }

@@ -4,7 +4,8 @@ import type { Principal } from '../../http/principal.ts';
 import { zodFieldErrors } from '../../http/problem.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
 import { type RenderResult, renderServed, resolveServed } from './render.service.ts';
-import type { ServedVersion, ServingIndex } from './serving-index.ts';
+import type { ServedVersion } from '../../domain/served-version.ts';
+import type { ServingIndex } from './serving-index.ts';
 
 export const MAX_BATCH_RECIPIENTS = 10_000;
 

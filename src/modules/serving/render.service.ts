@@ -7,7 +7,8 @@ import {
 import { AppError, type FieldError } from '../../errors.ts';
 import { inScope, type Principal } from '../../http/principal.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
-import type { ServedVersion, ServingIndex } from './serving-index.ts';
+import type { ServedVersion } from '../../domain/served-version.ts';
+import type { ServingIndex } from './serving-index.ts';
 
 export interface RenderRequest {
   template: string;

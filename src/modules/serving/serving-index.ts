@@ -1,9 +1,10 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/database.ts';
 import { markets, templates, versions } from '../../../db/schema/index.ts';
-import type { VersionContent } from '../../domain/content.ts';
 import type { VersionStatus } from '../../domain/lifecycle.ts';
-import { type CompiledContent, compileContent } from '../../domain/render.ts';
+import { compileContent } from '../../domain/render.ts';
+import type { VersionContent } from '../../domain/content.ts';
+import type { ServedVersion } from '../../domain/served-version.ts';
 import { createValueFormatter, type ValueFormatter } from '../../domain/variable-values.ts';
 
 type MarketRow = typeof markets.$inferSelect;
@@ -16,23 +17,6 @@ export interface VariantRef {
   language: string;
 }
 
-export interface ServedVersion {
-  versionId: string;
-  templateKey: string;
-  market: string;
-  language: string;
-  version: number;
-  provider: string;
-  providerAccount: string;
-  providerTemplateId: string | null;
-  providerTemplateName: string;
-  providerLanguageCode: string;
-  parameterFormat: 'named' | 'positional';
-  content: VersionContent;
-  compiled: CompiledContent;
-  /** Every variable the version's text uses: a render must give each of them. */
-  requiredVariables: string[];
-}
 
 export interface VariantState {
   version: number;

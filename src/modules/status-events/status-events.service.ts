@@ -1,7 +1,14 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import { events, statusDeliveries, versions } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
-import { isFinal, mapProviderStatus, type VersionStatus } from '../../domain/lifecycle.ts';
+import {
+  canTransition,
+  mapProviderStatus,
+  NOTED_PROVIDER_STATUSES,
+  normaliseProviderStatus,
+  type VersionStatus,
+} from '../../domain/lifecycle.ts';
+import { QUEUES, type VerifyStatusJob } from '../../jobs/queue.ts';
 import { decodeIntegerCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 
@@ -69,76 +76,143 @@ function eventIdentity(version: VersionRow) {
   };
 }
 
-export interface ProviderStatusEvent {
-  /** Which version: found by id or by the provider's template name and language code. */
-  versionId?: string;
-  provider?: string;
-  providerAccount?: string;
-  providerTemplateName?: string;
-  providerLanguageCode?: string;
-  /** The provider's status word as received (APPROVED, rejected, FLAGGED…). */
-  providerStatus: string;
-  reason?: string | null;
-  reasonText?: string | null;
+export interface ProviderLocator {
+  /** Which version: by our id, else the provider's template id, else its name and language code. */
+  versionId?: string | undefined;
+  provider?: string | undefined;
+  providerAccount?: string | undefined;
+  providerTemplateId?: string | undefined;
+  providerTemplateName?: string | undefined;
+  providerLanguageCode?: string | undefined;
+}
+
+interface DeliveryBase extends ProviderLocator {
   source: EventSource;
-  actor?: string | null;
+  actor?: string | null | undefined;
   occurredAt: Date;
   raw?: unknown;
   /** Same key, same delivery: a webhook delivered ten times makes one event. */
   dedupeKey: string;
-  providerTemplateId?: string;
-  providerCategory?: string;
+}
+
+export interface ProviderStatusEvent extends DeliveryBase {
+  /** The provider's status word as received (APPROVED, rejected, FLAGGED…). */
+  providerStatus: string;
+  reason?: string | null | undefined;
+  reasonText?: string | null | undefined;
+  providerCategory?: string | undefined;
+  qualityScore?: string | null | undefined;
+  /**
+   * A status just read from the provider (reconciliation, a doubtful event's check): the provider's
+   * truth, applied even where our transition table has no such step.
+   */
+  authoritative?: boolean;
 }
 
 export type IngestOutcome =
   | { outcome: 'unknown-version' }
   | { outcome: 'duplicate' }
-  | { outcome: 'applied' | 'stale' | 'unmapped' | 'unchanged'; event?: EventRow; version: VersionRow };
+  | {
+      outcome: 'applied' | 'stale' | 'unmapped' | 'unchanged' | 'noted' | 'verify';
+      event?: EventRow;
+      version: VersionRow;
+    };
+
+type Effect = EventRow['effect'];
+
+function locate(input: ProviderLocator) {
+  if (input.versionId) return eq(versions.id, input.versionId);
+  const provider = eq(versions.provider, input.provider ?? '');
+  if (input.providerTemplateId) return and(provider, eq(versions.providerTemplateId, input.providerTemplateId));
+  return and(
+    provider,
+    input.providerAccount ? eq(versions.providerAccount, input.providerAccount) : undefined,
+    eq(versions.providerTemplateName, input.providerTemplateName ?? ''),
+    eq(versions.providerLanguageCode, input.providerLanguageCode ?? ''),
+  );
+}
 
 /**
- * The one way a provider's status enters Vetted (webhooks, polling, the sandbox). Duplicates are
- * dropped by dedupe key; an event older than the version's current state is kept in the history
- * but changes nothing; an unknown status is kept raw and never treated as approval.
+ * Finds and locks the version a delivery is about, and claims the delivery's dedupe key, in the
+ * caller's transaction. A provider id we have not stored yet (its create answer is still on the
+ * way) falls back to the name and language.
+ */
+async function claimDelivery(
+  tx: ServiceContext,
+  input: DeliveryBase,
+): Promise<VersionRow | 'unknown-version' | 'duplicate'> {
+  // The row lock serialises concurrent deliveries for one version.
+  let [version] = await tx.db.select().from(versions).where(locate(input)).for('update');
+  if (!version && input.providerTemplateId && input.providerTemplateName) {
+    [version] = await tx.db
+      .select()
+      .from(versions)
+      .where(locate({ ...input, providerTemplateId: undefined }))
+      .for('update');
+  }
+  if (!version) return 'unknown-version';
+  const [firstDelivery] = await tx.db
+    .insert(statusDeliveries)
+    .values({ dedupeKey: input.dedupeKey, receivedAt: tx.clock() })
+    .onConflictDoNothing()
+    .returning();
+  return firstDelivery ? version : 'duplicate';
+}
+
+/**
+ * What a provider's status does to a version. Only transitions domain.md allows are applied; an
+ * impossible one, or one tied in provider time with the current state, is a doubt the provider must
+ * settle by a status read (`verify`). Older news is kept but changes nothing (`stale`).
+ */
+function effectOf(version: VersionRow, mapped: VersionStatus | null, input: ProviderStatusEvent): Effect | 'unchanged' {
+  if (mapped === null) return NOTED_PROVIDER_STATUSES.has(normaliseProviderStatus(input.providerStatus)) ? 'noted' : 'unmapped';
+  if (version.status === 'draft') return 'stale';
+  if (mapped === version.status) return input.occurredAt >= version.statusAt ? 'unchanged' : 'stale';
+  if (input.authoritative) return 'applied';
+  if (input.occurredAt < version.statusAt) return 'stale';
+  if (input.occurredAt.getTime() === version.statusAt.getTime()) return 'verify';
+  return canTransition(version.status, mapped) ? 'applied' : 'verify';
+}
+
+/** Provider facts kept on the version whatever the status does: its id, category and quality. */
+function providerFacts(input: ProviderStatusEvent): Partial<VersionRow> {
+  return {
+    ...(input.providerTemplateId ? { providerTemplateId: input.providerTemplateId } : {}),
+    ...(input.providerCategory ? { providerCategory: input.providerCategory } : {}),
+    ...(input.qualityScore ? { qualityScore: input.qualityScore } : {}),
+  };
+}
+
+/**
+ * The one way a provider's status enters Vetted (webhooks, polling, the sandbox, the worker).
+ * Duplicates are dropped by dedupe key; every other delivery is kept in the history with its
+ * effect; an unknown status is kept raw and never treated as approval.
  */
 export async function ingestProviderStatus(
   ctx: ServiceContext,
   input: ProviderStatusEvent,
 ): Promise<IngestOutcome> {
   return withTransaction(ctx, async (tx) => {
-    const where = input.versionId
-      ? eq(versions.id, input.versionId)
-      : and(
-          eq(versions.provider, input.provider ?? ''),
-          eq(versions.providerAccount, input.providerAccount ?? ''),
-          eq(versions.providerTemplateName, input.providerTemplateName ?? ''),
-          eq(versions.providerLanguageCode, input.providerLanguageCode ?? ''),
-        );
-    // The row lock serialises concurrent deliveries for one version.
-    const [version] = await tx.db.select().from(versions).where(where).for('update');
-    if (!version) return { outcome: 'unknown-version' };
-    const [firstDelivery] = await tx.db
-      .insert(statusDeliveries)
-      .values({ dedupeKey: input.dedupeKey, receivedAt: tx.clock() })
-      .onConflictDoNothing()
-      .returning();
-    if (!firstDelivery) return { outcome: 'duplicate' };
+    const version = await claimDelivery(tx, input);
+    if (typeof version === 'string') return { outcome: version };
 
     const mapped = mapProviderStatus(input.providerStatus);
-    if (mapped === version.status && input.occurredAt >= version.statusAt) {
+    const effect = effectOf(version, mapped, input);
+    const facts = providerFacts(input);
+    const checked = input.authoritative ? { statusCheckedAt: tx.clock() } : {};
+    if (effect === 'unchanged') {
+      if (Object.keys(facts).length || input.authoritative) {
+        await tx.db.update(versions).set({ ...facts, ...checked }).where(eq(versions.id, version.id));
+        if (Object.keys(facts).length) await onCommit(tx, () => tx.changes.variantChanged(version));
+      }
       return { outcome: 'unchanged', version };
     }
-    const effect: 'applied' | 'stale' | 'unmapped' =
-      mapped === null
-        ? 'unmapped'
-        : input.occurredAt < version.statusAt || isFinal(version.status) || version.status === 'draft'
-          ? 'stale'
-          : 'applied';
     const [event] = await tx.db
       .insert(events)
       .values({
         ...eventIdentity(version),
         fromStatus: version.status,
-        toStatus: mapped ?? version.status,
+        toStatus: effect === 'applied' && mapped ? mapped : version.status,
         providerStatus: input.providerStatus,
         effect,
         reason: input.reason ?? null,
@@ -153,22 +227,79 @@ export async function ingestProviderStatus(
       .onConflictDoNothing()
       .returning();
     if (!event) return { outcome: 'duplicate' };
-    if (effect !== 'applied' || mapped === null) return { outcome: effect, event, version };
+    if (effect === 'verify') {
+      await tx.queue.send(QUEUES.verifyStatus, { versionId: version.id } satisfies VerifyStatusJob, {
+        db: tx.db,
+        singletonKey: version.id,
+      });
+    }
+    if (effect !== 'applied' || mapped === null) {
+      if (input.authoritative) {
+        await tx.db.update(versions).set(checked).where(eq(versions.id, version.id));
+      }
+      return { outcome: effect, event, version };
+    }
 
     const [updated] = await tx.db
       .update(versions)
       .set({
+        ...facts,
+        ...checked,
         status: mapped,
-        statusAt: input.occurredAt,
+        // A status read has no provider time of its own; it stands for "now", after everything known.
+        statusAt: input.authoritative && input.occurredAt < version.statusAt ? version.statusAt : input.occurredAt,
         revision: version.revision + 1,
         updatedAt: tx.clock(),
-        ...(input.providerTemplateId ? { providerTemplateId: input.providerTemplateId } : {}),
-        ...(input.providerCategory ? { providerCategory: input.providerCategory } : {}),
       })
       .where(eq(versions.id, version.id))
       .returning();
     await onCommit(tx, () => tx.changes.variantChanged(version));
     return { outcome: 'applied', event, version: updated ?? version };
+  });
+}
+
+export interface ProviderNote extends DeliveryBase {
+  /** A code for what happened: CATEGORY_CHANGED, CATEGORY_CHANGE_ANNOUNCED, QUALITY_CHANGED… */
+  reason: string;
+  reasonText: string;
+  /** What the note changes on the version (category, announced category, quality). */
+  set: Partial<Pick<VersionRow, 'providerCategory' | 'pendingCategory' | 'pendingCategoryAt' | 'qualityScore'>>;
+}
+
+/**
+ * A provider fact that is not a status (a category or quality change): kept on the version and in
+ * its history as a `noted` event, deduplicated like status deliveries.
+ */
+export async function ingestProviderNote(ctx: ServiceContext, input: ProviderNote): Promise<IngestOutcome> {
+  return withTransaction(ctx, async (tx) => {
+    const version = await claimDelivery(tx, input);
+    if (typeof version === 'string') return { outcome: version };
+    const [event] = await tx.db
+      .insert(events)
+      .values({
+        ...eventIdentity(version),
+        fromStatus: version.status,
+        toStatus: version.status,
+        effect: 'noted',
+        reason: input.reason,
+        reasonText: input.reasonText,
+        source: input.source,
+        actor: input.actor ?? null,
+        occurredAt: input.occurredAt,
+        receivedAt: tx.clock(),
+        raw: input.raw ?? null,
+        dedupeKey: input.dedupeKey,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!event) return { outcome: 'duplicate' };
+    const [updated] = await tx.db
+      .update(versions)
+      .set({ ...input.set, updatedAt: tx.clock() })
+      .where(eq(versions.id, version.id))
+      .returning();
+    await onCommit(tx, () => tx.changes.variantChanged(version));
+    return { outcome: 'noted', event, version: updated ?? version };
   });
 }
 
@@ -200,7 +331,7 @@ export async function listEvents(
   limit: number,
   cursor: string | undefined,
 ): Promise<Page<EventRow>> {
-  const after = cursor ? decodeIntegerCursor(cursor) : undefined;
+  const after = cursor ? decodeIntegerCursor(cursor, Number.MAX_SAFE_INTEGER) : undefined;
   const scope =
     'versionId' in filter
       ? [eq(events.versionId, filter.versionId)]

@@ -1,16 +1,18 @@
 import { z } from '@hono/zod-openapi';
 import { BUTTON_TYPES } from '../../domain/content.ts';
 import { VERSION_STATUSES } from '../../domain/lifecycle.ts';
+import { DRAFT_TEXT_CAPS } from '../../domain/lint.ts';
+import { INT4_MAX, safeText } from '../../http/safe-input.ts';
 import { LanguageTag, MarketCode } from '../markets/markets.schemas.ts';
 import { TemplateKey } from '../templates/templates.schemas.ts';
 
 export const ButtonSchema = z
   .object({
     type: z.enum(BUTTON_TYPES),
-    text: z.string().trim().min(1).max(25),
-    url: z.string().max(2000).optional(),
-    phoneNumber: z.string().max(20).optional(),
-    example: z.string().max(2000).optional(),
+    text: safeText().trim().min(1).max(25),
+    url: safeText().max(2000).optional(),
+    phoneNumber: safeText().max(20).optional(),
+    example: safeText().max(2000).optional(),
   })
   .strict()
   .superRefine((button, ctx) => {
@@ -22,16 +24,15 @@ export const ButtonSchema = z
   })
   .openapi('Button');
 
-// Length limits are lint findings (so a draft can be saved and fixed); these caps only stop abuse.
+// Length limits are lint findings (so a draft can be saved and fixed); the caps leave a margin over them.
+// Only the body may break lines; hidden characters are a lint warning, control characters a 422.
 const contentFields = {
-  header: z.string().max(4000).nullable().optional().openapi({ description: 'Text header, ≤ 60 characters' }),
-  body: z
-    .string()
-    .max(8000)
+  header: safeText().max(DRAFT_TEXT_CAPS.header).nullable().optional().openapi({ description: 'Text header, ≤ 60 characters' }),
+  body: safeText('text')
+    .max(DRAFT_TEXT_CAPS.body)
     .openapi({ description: 'Handlebars text with named variables, ≤ 1024 characters' }),
-  footer: z
-    .string()
-    .max(4000)
+  footer: safeText()
+    .max(DRAFT_TEXT_CAPS.footer)
     .nullable()
     .optional()
     .openapi({ description: '≤ 60 characters, no variables' }),
@@ -43,7 +44,12 @@ export const NewVersionSchema = z
     z.object(contentFields).strict(),
     z
       .object({
-        fromVersion: z.number().int().min(1).openapi({ description: 'Copy this version’s content' }),
+        fromVersion: z
+          .number()
+          .int()
+          .min(1)
+          .max(INT4_MAX)
+          .openapi({ description: 'Copy this version’s content' }),
       })
       .strict(),
   ])
@@ -117,9 +123,9 @@ export const EventSchema = z
     version: z.number().int(),
     fromStatus: z.string().nullable(),
     toStatus: z.string(),
-    effect: z.enum(['applied', 'stale', 'unmapped']).openapi({
+    effect: z.enum(['applied', 'stale', 'unmapped', 'noted', 'verify']).openapi({
       description:
-        'applied: it set the status; stale: older than the state it found; unmapped: unknown provider status',
+        'applied: it set the status; stale: older than the state it found; unmapped: unknown provider status; noted: a fact that changes no status (category or quality change, FLAGGED); verify: a transition the lifecycle does not allow, or tied in provider time, settled by reading the status from the provider',
     }),
     providerStatus: z.string().optional(),
     reason: z.string().optional(),

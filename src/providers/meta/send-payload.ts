@@ -1,4 +1,4 @@
-import type { ServedVersion } from '../../modules/serving/serving-index.ts';
+import type { ServedVersion } from '../../domain/served-version.ts';
 
 interface TextParameter {
   type: 'text';

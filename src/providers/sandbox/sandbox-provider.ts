@@ -6,7 +6,13 @@ import { toMetaLanguageCode } from '../../domain/language-codes.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import { QUEUES } from '../../jobs/queue.ts';
 import { buildMetaSendPayload } from '../meta/send-payload.ts';
-import type { ProviderAdapter, ProviderTemplate, SubmitRequest, TemplateLocator } from '../provider.ts';
+import {
+  type ProviderAdapter,
+  ProviderError,
+  type ProviderTemplate,
+  type SubmitRequest,
+  type TemplateLocator,
+} from '../provider.ts';
 
 export interface SandboxReviewJob {
   account: string;
@@ -21,6 +27,7 @@ const toProviderTemplate = (row: SandboxRow): ProviderTemplate => ({
   status: row.status,
   category: row.category,
   reason: row.reason,
+  raw: { id: row.id, name: row.name, language: row.languageCode, status: row.status, category: row.category },
 });
 
 /**
@@ -50,40 +57,47 @@ export function createSandboxProvider(deps: {
     kind: 'sandbox',
     parameterFormat: 'named',
     languageCode: toMetaLanguageCode,
-    async submit(request: SubmitRequest) {
-      const existing = await find(request.account, request.name, request.languageCode);
-      if (existing) return toProviderTemplate(existing);
-      const [row] = await deps.db
-        .insert(sandboxTemplates)
-        .values({
-          account: request.account,
-          name: request.name,
-          languageCode: request.languageCode,
-          id: `sbx_${randomUUID()}`,
-          category: request.category.toUpperCase(),
-          components: { content: request.content, variables: request.variables },
-          status: 'PENDING',
-        })
-        .onConflictDoNothing()
-        .returning();
-      const created = row ?? (await find(request.account, request.name, request.languageCode));
-      if (!created) throw new Error('sandbox template vanished');
+    // The template and its review commit together: a crash cannot leave a template nobody reviews.
+    async create(request: SubmitRequest) {
       const job: SandboxReviewJob = {
         account: request.account,
         name: request.name,
         languageCode: request.languageCode,
       };
-      await deps.queue.send(QUEUES.sandboxReview, job, {
-        startAfter: new Date(Date.now() + deps.reviewDelayMs),
+      const row = await deps.db.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(sandboxTemplates)
+          .values({
+            account: request.account,
+            name: request.name,
+            languageCode: request.languageCode,
+            id: `sbx_${randomUUID()}`,
+            category: request.category.toUpperCase(),
+            components: { content: request.content, variables: request.variables },
+            status: 'PENDING',
+          })
+          .onConflictDoNothing()
+          .returning();
+        if (inserted) {
+          await deps.queue.send(QUEUES.sandboxReview, job, {
+            db: tx,
+            startAfter: new Date(Date.now() + deps.reviewDelayMs),
+          });
+        }
+        return inserted;
       });
-      return toProviderTemplate(created);
+      if (!row) {
+        throw new ProviderError('Content in this language already exists', {
+          transient: false,
+          duplicate: true,
+        });
+      }
+      return toProviderTemplate(row);
     },
     async fetchStatus(locator: TemplateLocator) {
       const row = await find(locator.account, locator.name, locator.languageCode);
       return row ? toProviderTemplate(row) : null;
     },
-    // Sandbox decisions are made in-process and ingested directly; nothing arrives by webhook.
-    parseStatusEvents: () => [],
     buildSendPayload: buildMetaSendPayload,
   };
 }
