@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import type { VersionContent } from './content.ts';
 import { characterCount, TEXT_LIMITS } from './lint.ts';
 import { parseTemplateText, type SyntaxIssue } from './template-syntax.ts';
+import { hasLineBreak, hasTooManySpaces } from './text-safety.ts';
 
 export type CompiledText = (values: Record<string, string>) => string;
 
@@ -184,16 +185,19 @@ export function renderContent(
 
 export type ValueProblem = 'newline' | 'tab' | 'spaces';
 
-/** WhatsApp refuses parameter values with a newline, a tab, or more than 4 consecutive spaces. */
+/**
+ * WhatsApp refuses parameter values with a newline, a tab, or more than 4 consecutive spaces. A
+ * no-break or ideographic space is still a space, and a line separator or NEL still breaks the line.
+ */
 export function sendTimeValueProblems(
   values: Record<string, string>,
 ): Array<{ name: string; problem: ValueProblem }> {
   const problems: Array<{ name: string; problem: ValueProblem }> = [];
   for (const [name, value] of Object.entries(values)) {
     if (typeof value !== 'string') continue;
-    if (/[\r\n\u2028\u2029]/.test(value)) problems.push({ name, problem: 'newline' });
+    if (hasLineBreak(value)) problems.push({ name, problem: 'newline' });
     if (value.includes('\t')) problems.push({ name, problem: 'tab' });
-    if (value.includes('     ')) problems.push({ name, problem: 'spaces' });
+    if (hasTooManySpaces(value)) problems.push({ name, problem: 'spaces' });
   }
   return problems;
 }

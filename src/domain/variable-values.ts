@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TemplateVariable, VariableType } from './content.ts';
+import { unsafeCharacter } from './text-safety.ts';
 
 export interface FormatContext {
   /** The served variant's language (BCP 47), which decides number and date formats. */
@@ -18,17 +19,60 @@ export type ValueFormatter = (raw: Record<string, unknown>) => {
   errors: ValueError[];
 };
 
-const numeric = z.union([
-  z.number().finite(),
-  z
-    .string()
-    .trim()
-    .regex(/^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/, 'expected a number')
-    .transform(Number),
-]);
+const numeric = z
+  .union(
+    [
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/, 'expected a number')
+        .transform(Number),
+    ],
+    { error: 'expected a number' },
+  )
+  // "1e999" is well-formed yet Infinity, which would be shown as ∞.
+  .refine(Number.isFinite, 'expected a finite number')
+  .transform((n) => (Object.is(n, -0) ? 0 : n));
 const isoDate = z.iso.date();
 const isoDateTime = z.iso.datetime({ offset: true });
-const text = z.union([z.string(), z.number().finite().transform(String)], { error: 'expected a string' });
+// Line breaks and tabs are left to the send-time rules, which name them.
+const text = z
+  .union([z.string(), z.number().transform(String)], { error: 'expected a string' })
+  .refine(
+    (value) => unsafeCharacter(value, 'text') === undefined,
+    'must not contain control characters or malformed Unicode',
+  );
+
+const DOT_SEGMENT = /(^|[/\\])\.{1,2}([/\\]|$)/;
+const MAX_DECODINGS = 3;
+
+// Dots and slashes are ASCII, so decoding the ASCII escapes reveals them, as the most lenient
+// server would, without failing on a malformed escape elsewhere.
+const decodeAsciiEscapes = (value: string) =>
+  value.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+
+/**
+ * A URL suffix is appended to the URL the provider approved. A dot segment or a backslash (which
+ * browsers read as a slash) would climb out of that prefix, also once the receiving server has
+ * percent-decoded it, possibly more than once.
+ */
+function staysUnderPrefix(suffix: string): boolean {
+  let value = suffix;
+  for (let decodings = 0; decodings <= MAX_DECODINGS; decodings++) {
+    if (value.includes('\\') || DOT_SEGMENT.test(value)) return false;
+    const decoded = decodeAsciiEscapes(value);
+    if (decoded === value) return true;
+    value = decoded;
+  }
+  // Still changing after several decodings: nothing legitimate is encoded that deep.
+  return false;
+}
+
+const urlSuffix = text.refine(
+  staysUnderPrefix,
+  'must stay under the button’s URL: no . or .. segments (even percent-encoded) and no backslashes',
+);
 
 /**
  * One formatter per type and format context; the Intl formatters are built once, since building
@@ -81,7 +125,7 @@ function typeFormatter(
     }
     case 'url_suffix':
       // Percent-encode each path segment; the slashes between them stay.
-      return (value) => parseOr(text, value, (v) => v.split('/').map(encodeURIComponent).join('/'));
+      return (value) => parseOr(urlSuffix, value, (v) => v.split('/').map(encodeURIComponent).join('/'));
   }
 }
 

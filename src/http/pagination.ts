@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { unsafeCharacter } from '../domain/text-safety.ts';
 import { AppError } from '../errors.ts';
+import { INT4_MAX } from './safe-input.ts';
 
 export interface Page<T> {
   items: T[];
@@ -14,7 +16,12 @@ export const pageQuery = {
     .max(200)
     .default(50)
     .openapi({ description: 'Page size, at most 200' }),
-  cursor: z.string().max(500).optional().openapi({ description: 'Opaque cursor from a previous page' }),
+  cursor: z
+    .string()
+    .max(500)
+    .regex(/^[\w-]*$/, 'an opaque cursor from a previous page')
+    .optional()
+    .openapi({ description: 'Opaque cursor from a previous page' }),
 };
 
 export function pageSchema<T extends z.ZodType>(item: T) {
@@ -28,22 +35,31 @@ export function encodeCursor(value: string): string {
 const invalidCursor = () =>
   new AppError('validation-failed', { errors: [{ path: '/cursor', message: 'Invalid cursor' }] });
 
+/** A cursor is only what encodeCursor wrote: the same bytes back, one line of well-formed text. */
 export function decodeCursor(cursor: string): string {
   const value = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!value) throw invalidCursor();
+  if (!value || encodeCursor(value) !== cursor || unsafeCharacter(value, 'line')) throw invalidCursor();
   return value;
 }
 
-/** A cursor holding a row number (version number, event id). */
-export function decodeIntegerCursor(cursor: string): number {
-  const value = Number(decodeCursor(cursor));
-  if (!Number.isSafeInteger(value)) throw invalidCursor();
-  return value;
+/**
+ * A cursor holding a row number (version number, event id), within the column's range: `max` is
+ * PostgreSQL's `integer` unless the column is a `bigint`.
+ */
+export function decodeIntegerCursor(cursor: string, max = INT4_MAX): number {
+  const value = decodeCursor(cursor);
+  if (!/^\d{1,16}$/.test(value) || Number(value) > max) throw invalidCursor();
+  return Number(value);
 }
+
+// What Date.toISOString writes for years 0001–9999, the range PostgreSQL timestamps and JavaScript agree on.
+const ISO_TIMESTAMP = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** A cursor holding a timestamp. */
 export function decodeDateCursor(cursor: string): Date {
-  const value = new Date(decodeCursor(cursor));
-  if (Number.isNaN(value.getTime())) throw invalidCursor();
+  const text = decodeCursor(cursor);
+  const value = new Date(text);
+  if (!ISO_TIMESTAMP.test(text) || Number.isNaN(value.getTime()) || value.toISOString() !== text)
+    throw invalidCursor();
   return value;
 }

@@ -1,4 +1,5 @@
 import type { ParsedTemplate } from '../template-syntax.ts';
+import { hiddenCharactersIn, LINE_BREAK_PATTERN, SPACE_CLASS } from '../text-safety.ts';
 import { type DefinedRule, defineRule, type LintFinding } from './rule.ts';
 import { buttonsOf, emojiCount, literalSegments, textComponents, urlsIn, withoutUrls } from './text-tools.ts';
 
@@ -8,9 +9,10 @@ import { buttonsOf, emojiCount, literalSegments, textComponents, urlsIn, without
  */
 export const EMOJI_LIMIT = 10;
 
-const LINE_BREAK = /\r\n?|\n/;
+const LINE_BREAK = LINE_BREAK_PATTERN;
+const ANY_BREAK = `(?:${LINE_BREAK.source})`;
 // Three or more line breaks with only spaces or tabs between them, i.e. two or more empty lines.
-const TOO_MANY_BREAKS = /(?:\r\n?|\n)(?:[ \t]*(?:\r\n?|\n)){2,}/g;
+const TOO_MANY_BREAKS = new RegExp(`${ANY_BREAK}(?:(?:${SPACE_CLASS}|\\t)*${ANY_BREAK}){2,}`, 'g');
 
 function lineAt(text: string, offset: number): number {
   return text.slice(0, offset).split(LINE_BREAK).length;
@@ -150,6 +152,49 @@ const authenticationUrlRule = defineRule(
   },
 );
 
+function columnAt(text: string, offset: number): number {
+  const lineStart = text.slice(0, offset).split(LINE_BREAK).at(-1) ?? '';
+  return lineStart.length + 1;
+}
+
+/*
+ * Bidi controls reorder what the recipient sees (a link or an amount can read backwards) and
+ * zero-width characters split words so filters and reviewers miss them. A warning, since a
+ * directional mark can be deliberate in mixed-direction text.
+ */
+const invisibleCharactersRule = defineRule(
+  'invisible-characters',
+  'The text contains {count} invisible character(s) ({characters}): bidi controls or zero-width characters can disguise what the recipient reads; remove them.',
+  (ctx, _parsed, report) => {
+    const texts: Array<{ component: LintFinding['component']; text: string; buttonIndex?: number }> = [
+      ...textComponents(ctx.content),
+      ...buttonsOf(ctx.content).flatMap((button, buttonIndex) =>
+        [button.text, button.url ?? '', button.example ?? ''].map((text) => ({
+          component: 'buttons' as const,
+          text,
+          buttonIndex,
+        })),
+      ),
+    ];
+    return texts.flatMap(({ component, text, buttonIndex }) => {
+      const hidden = hiddenCharactersIn(text);
+      const first = hidden[0];
+      if (!first) return [];
+      const characters = [...new Set(hidden.map((h) => h.codePoint))].join(', ');
+      return [
+        report({
+          severity: 'warning',
+          component,
+          buttonIndex,
+          line: lineAt(text, first.index),
+          column: columnAt(text, first.index),
+          params: { count: hidden.length, characters },
+        }),
+      ];
+    });
+  },
+);
+
 export const textRules: DefinedRule[] = [
   consecutiveNewlinesRule,
   surroundingWhitespaceRule,
@@ -157,4 +202,5 @@ export const textRules: DefinedRule[] = [
   tooManyEmojiRule,
   authenticationEmojiRule,
   authenticationUrlRule,
+  invisibleCharactersRule,
 ];

@@ -1,5 +1,6 @@
 import type { ContentComponent, TemplateVariable, VersionContent } from '../content.ts';
 import type { Placeholder } from '../template-syntax.ts';
+import { isSendableValue } from '../text-safety.ts';
 import { characterCount, type DefinedRule, defineRule, type ParsedPart, parsedParts } from './rule.ts';
 import {
   buttonsOf,
@@ -216,7 +217,7 @@ const variableExampleFormatRule = defineRule(
   'The example of variable {name} contains a line break, a tab or more than 4 spaces in a row; parameter values cannot.',
   (ctx, parsed, report) =>
     declaredUses(ctx.variables, parsedParts(parsed))
-      .filter((use) => /[\r\n\t]| {5}/.test(use.variable.example))
+      .filter(({ variable: { example } }) => !isSendableValue(example))
       .map((use) => report({ ...located(use), severity: 'error', params: { name: use.variable.name } })),
 );
 

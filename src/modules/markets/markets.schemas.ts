@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { safeText } from '../../http/safe-input.ts';
 
 export const MarketCode = z
   .string()
@@ -14,7 +15,7 @@ const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
 
 export const MarketInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: safeText('name').trim().min(1).max(100),
     status: z.enum(['active', 'upcoming']),
     languages: z.array(LanguageTag).min(1).max(20),
     defaultLanguage: LanguageTag,
@@ -30,8 +31,7 @@ export const MarketInputSchema = z
     provider: z
       .object({
         kind: z.enum(['sandbox', 'meta', 'gupshup']),
-        account: z
-          .string()
+        account: safeText('name')
           .trim()
           .min(1)
           .max(200)

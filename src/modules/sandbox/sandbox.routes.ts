@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { authorize } from '../../http/auth.ts';
+import { safeText } from '../../http/safe-input.ts';
 import {
   commonErrors,
   createRouter,
@@ -14,17 +15,16 @@ import { forceSandboxDecision, SANDBOX_DECISIONS } from './sandbox.service.ts';
 
 const DecisionSchema = z
   .object({
-    providerTemplateName: z.string().min(1).max(512).openapi({ example: 'lesson_rescheduled_tr_v1' }),
+    providerTemplateName: safeText('name').min(1).max(512).openapi({ example: 'lesson_rescheduled_tr_v1' }),
     language: LanguageTag.optional().openapi({
       description: 'Needed only when several languages share the name',
     }),
     status: z.enum(SANDBOX_DECISIONS),
-    reason: z
-      .string()
+    reason: safeText('name')
       .max(100)
       .optional()
       .openapi({ example: 'INVALID_FORMAT', description: 'Provider reason code' }),
-    reasonText: z.string().max(2000).optional(),
+    reasonText: safeText('text').max(2000).optional(),
   })
   .strict()
   .openapi('SandboxDecision');

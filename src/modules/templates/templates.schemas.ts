@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { TEMPLATE_CATEGORIES, VARIABLE_TYPES } from '../../domain/content.ts';
 import { VERSION_STATUSES } from '../../domain/lifecycle.ts';
 import { TEMPLATE_KEY_PATTERN } from '../../domain/naming.ts';
+import { safeText } from '../../http/safe-input.ts';
 import { LanguageTag, MarketCode } from '../markets/markets.schemas.ts';
 
 export const TemplateKey = z
@@ -19,13 +20,12 @@ export const VariableSchema = z
       .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and _, starting with a letter')
       .openapi({ example: 'student_name' }),
     type: z.enum(VARIABLE_TYPES),
-    example: z
-      .string()
+    example: safeText('text')
       .trim()
       .min(1, 'providers require an example value')
       .max(200)
       .openapi({ example: 'Anna' }),
-    description: z.string().max(500).optional(),
+    description: safeText('text').max(500).optional(),
   })
   .strict()
   .openapi('Variable');
@@ -39,14 +39,14 @@ export const NewTemplateSchema = z
   .object({
     key: TemplateKey,
     category: z.enum(TEMPLATE_CATEGORIES),
-    description: z.string().max(2000).default(''),
+    description: safeText('text').max(2000).default(''),
     variables: Variables.default([]),
   })
   .strict()
   .openapi('NewTemplate');
 
 export const TemplatePatchSchema = z
-  .object({ description: z.string().max(2000).optional(), variables: Variables.optional() })
+  .object({ description: safeText('text').max(2000).optional(), variables: Variables.optional() })
   .strict()
   .openapi('TemplatePatch');
 
@@ -79,7 +79,7 @@ export const TemplateWithVariantsSchema = TemplateSchema.extend({
 export const templateParam = z.object({ key: TemplateKey.openapi({ param: { name: 'key', in: 'path' } }) });
 
 export const TemplateListQuery = z.object({
-  q: z.string().max(200).optional().openapi({ description: 'Matches key or description' }),
+  q: safeText().max(200).optional().openapi({ description: 'Matches key or description' }),
   category: z.enum(TEMPLATE_CATEGORIES).optional(),
   market: MarketCode.optional(),
   language: LanguageTag.optional(),
