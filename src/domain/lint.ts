@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ContentComponent, VersionContent } from './content.ts';
 import { categoryRules } from './lint-rules/category.ts';
 import { consistencyRules } from './lint-rules/consistency.ts';
@@ -34,6 +35,12 @@ export type {
   Severity,
 } from './lint-rules/rule.ts';
 export { characterCount, defineRule, parsedParts, TEXT_LIMITS };
+
+/**
+ * The most a draft may hold: WhatsApp's limits with room for a draft in progress (the `length`
+ * rule reports anything over the limit). Bounded input keeps linting cheap whatever the text.
+ */
+export const DRAFT_TEXT_CAPS = { header: 120, body: 1500, footer: 120 } as const;
 
 function locate(part: ParsedPart, placeholder?: Placeholder) {
   return {
@@ -218,17 +225,78 @@ export function parseContent(content: VersionContent): ParsedContent {
 
 const COMPONENT_ORDER: Record<ContentComponent, number> = { header: 0, body: 1, footer: 2, buttons: 3 };
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1 };
+const RULE_ORDER = new Map(whatsappRules.map((rule, index) => [rule.id, index]));
 
-export function lintContent(ctx: LintContext, rules: LintRule[] = whatsappRules): LintFinding[] {
-  const parsed = parseContent(ctx.content);
-  const findings = rules.flatMap((rule) => rule.check(ctx, parsed));
-  // Array.prototype.sort is stable, so rule order is kept within a component.
+// Array.prototype.sort is stable, so a rule's findings keep their order; rules keep theirs.
+function sortFindings(findings: LintFinding[]): LintFinding[] {
   return findings.sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
       COMPONENT_ORDER[a.component] - COMPONENT_ORDER[b.component] ||
-      (a.buttonIndex ?? -1) - (b.buttonIndex ?? -1),
+      (a.buttonIndex ?? -1) - (b.buttonIndex ?? -1) ||
+      (RULE_ORDER.get(a.rule) ?? 0) - (RULE_ORDER.get(b.rule) ?? 0),
   );
+}
+
+export function lintContent(ctx: LintContext, rules: LintRule[] = whatsappRules): LintFinding[] {
+  const parsed = parseContent(ctx.content);
+  return sortFindings(rules.flatMap((rule) => rule.check(ctx, parsed)));
+}
+
+/**
+ * Bump whenever a rule changes what it finds: findings stored under another version are
+ * recomputed (once) when next read.
+ */
+export const LINT_RULES_VERSION = 1;
+
+/** Rules that read other rows (translations, past rejections, the market's provider): run per request. */
+const CONTEXT_RULE_IDS: ReadonlySet<string> = new Set([
+  'sibling-variables',
+  'sibling-buttons',
+  'rejected-before',
+  'provider-template-name',
+  'provider-language',
+]);
+const storedRules = whatsappRules.filter((rule) => !CONTEXT_RULE_IDS.has(rule.id));
+const contextRules = whatsappRules.filter((rule) => CONTEXT_RULE_IDS.has(rule.id));
+
+/** What is kept with a version: the findings of its own content, and the variables it uses. */
+export interface StoredLint {
+  findings: LintFinding[];
+  variables: string[];
+}
+
+/**
+ * What stored findings were computed from besides the rule set: the content and the template's
+ * variables and category (a version's language never changes).
+ */
+export function lintInputHash(
+  contentHash: string,
+  template: Pick<LintContext, 'variables' | 'category'>,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([contentHash, template.category, template.variables]), 'utf8')
+    .digest('base64url');
+}
+
+/** The findings that depend only on the version and its template; parsed once, on write. */
+export function lintOwnContent(ctx: LintContext): StoredLint {
+  const parsed = parseContent(ctx.content);
+  const variables = [...new Set(parsedParts(parsed).flatMap((part) => part.parsed.variables))];
+  return { findings: sortFindings(storedRules.flatMap((rule) => rule.check(ctx, parsed))), variables };
+}
+
+/**
+ * Stored findings plus those of the context rules, which read no parsed text but the variables
+ * the version uses: the same findings as `lintContent`, without parsing the version again.
+ */
+export function lintInContext(stored: StoredLint, ctx: LintContext): LintFinding[] {
+  const variablesOnly: ParsedContent = {
+    body: { variables: stored.variables, placeholders: [], issues: [] },
+    buttons: [],
+  };
+  const contextual = contextRules.flatMap((rule) => rule.check(ctx, variablesOnly));
+  return sortFindings([...stored.findings, ...contextual]);
 }
 
 export function hasErrors(findings: LintFinding[]): boolean {

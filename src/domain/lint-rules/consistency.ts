@@ -1,25 +1,32 @@
 import type { ContentComponent, VersionContent } from '../content.ts';
 import { parseTemplateText } from '../template-syntax.ts';
-import { characterCount, type DefinedRule, defineRule, TEXT_LIMITS } from './rule.ts';
+import { characterCount, type DefinedRule, defineRule, parsedParts, TEXT_LIMITS } from './rule.ts';
 import { BUTTON_LIMITS } from './structure.ts';
 import { buttonsOf, formatList, textComponents } from './text-tools.ts';
 
 /** Translations run longer than their source; warn from this share of a limit on. */
 export const NEAR_LIMIT_SHARE = 0.9;
 
+// A list of versions shares its siblings: each sibling's text is parsed once, not once per version.
+const siblingVariables = new WeakMap<VersionContent, Set<string>>();
+
 function variablesOf(content: VersionContent): Set<string> {
+  const cached = siblingVariables.get(content);
+  if (cached) return cached;
   const texts = [
     ...textComponents(content).map(({ text }) => text),
     ...buttonsOf(content).flatMap((button) => [button.text, button.url ?? '']),
   ];
-  return new Set(texts.flatMap((text) => parseTemplateText(text).variables));
+  const variables = new Set(texts.flatMap((text) => parseTemplateText(text).variables));
+  siblingVariables.set(content, variables);
+  return variables;
 }
 
 const siblingVariablesRule = defineRule(
   'sibling-variables',
   'The variables differ from the {language} version: only here: {onlyHere}; only there: {onlyThere}.',
-  (ctx, _parsed, report) => {
-    const here = variablesOf(ctx.content);
+  (ctx, parsed, report) => {
+    const here = new Set(parsedParts(parsed).flatMap((part) => part.parsed.variables));
     return (ctx.siblings ?? []).flatMap((sibling) => {
       const there = variablesOf(sibling.content);
       const onlyHere = [...here].filter((name) => !there.has(name));

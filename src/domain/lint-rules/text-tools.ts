@@ -49,7 +49,11 @@ const EMOJI_GRAPHEME =
   /\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\u20E3|\p{Regional_Indicator}/u;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
+// Any character an emoji grapheme must contain; most texts have none and skip segmentation.
+const EMOJI_CHARACTER = /\p{Emoji_Presentation}|\p{Extended_Pictographic}|\u20E3|\p{Regional_Indicator}/u;
+
 export function emojiCount(text: string): number {
+  if (!EMOJI_CHARACTER.test(text)) return 0;
   let count = 0;
   for (const { segment } of graphemes.segment(text)) if (EMOJI_GRAPHEME.test(segment)) count++;
   return count;

@@ -1,8 +1,16 @@
-import { and, asc, desc, eq, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, ne, or } from 'drizzle-orm';
 import { events, versions } from '../../../db/schema/index.ts';
 import type { ServiceContext } from '../../context.ts';
 import type { VersionContent } from '../../domain/content.ts';
-import { type LintContext, type LintFinding, lintContent } from '../../domain/lint.ts';
+import {
+  LINT_RULES_VERSION,
+  type LintContext,
+  type LintFinding,
+  lintInContext,
+  lintInputHash,
+  lintOwnContent,
+  type StoredLint,
+} from '../../domain/lint.ts';
 import { providerTemplateName } from '../../domain/naming.ts';
 import { getMarket } from '../markets/markets.service.ts';
 import type { VariantRef } from '../serving/serving-index.ts';
@@ -22,8 +30,15 @@ export function contentOf(row: VersionRow): VersionContent {
   return { header: row.header, body: row.body, footer: row.footer, buttons: row.buttons };
 }
 
-/** Loaded once per variant, so a list of versions costs the same few queries as one version. */
-export async function variantLintFacts(ctx: ServiceContext, ref: VariantRef): Promise<VariantLintFacts> {
+/**
+ * Loaded once per variant, so a list of versions costs the same few queries as one version.
+ * `languages` (null: all) limits the siblings to the reader's scope: findings quote their variables.
+ */
+export async function variantLintFacts(
+  ctx: ServiceContext,
+  ref: VariantRef,
+  languages: string[] | null = null,
+): Promise<VariantLintFacts> {
   const [template, market, siblingRows, rejectionRows] = await Promise.all([
     getTemplate(ctx, ref.templateKey),
     getMarket(ctx, ref.market),
@@ -35,6 +50,7 @@ export async function variantLintFacts(ctx: ServiceContext, ref: VariantRef): Pr
           eq(versions.templateKey, ref.templateKey),
           eq(versions.market, ref.market),
           ne(versions.language, ref.language),
+          languages ? inArray(versions.language, languages) : undefined,
         ),
       )
       .orderBy(asc(versions.language), desc(versions.version)),
@@ -68,6 +84,63 @@ export async function variantLintFacts(ctx: ServiceContext, ref: VariantRef): Pr
   };
 }
 
+type LintedTemplate = Pick<TemplateRow, 'variables' | 'category'>;
+
+/** The lint columns of a version written with this content: its own findings, computed once, here. */
+export function lintColumns(
+  content: VersionContent & { contentHash: string },
+  template: LintedTemplate,
+  language: string,
+) {
+  return {
+    lint: lintOwnContent({ content, variables: template.variables, category: template.category, language }),
+    lintHash: lintInputHash(content.contentHash, template),
+    lintRulesVersion: LINT_RULES_VERSION,
+  };
+}
+
+function isFresh(row: VersionRow, template: LintedTemplate): row is VersionRow & { lint: StoredLint } {
+  return (
+    row.lint !== null &&
+    row.lintRulesVersion === LINT_RULES_VERSION &&
+    row.lintHash === lintInputHash(row.contentHash, template)
+  );
+}
+
+/**
+ * Stored findings go stale when the template's variables or category change, or the rules do:
+ * stale rows are linted again and stored, so each is recomputed once, not on every read.
+ * Findings stored by a newer rule set (an instance deployed after this one) are left alone.
+ */
+export async function withFreshLint(
+  ctx: ServiceContext,
+  rows: VersionRow[],
+  template: LintedTemplate,
+): Promise<VersionRow[]> {
+  return Promise.all(
+    rows.map(async (row) => {
+      if (isFresh(row, template)) return row;
+      const columns = lintColumns(
+        { ...contentOf(row), contentHash: row.contentHash },
+        template,
+        row.language,
+      );
+      await ctx.db
+        .update(versions)
+        .set(columns)
+        .where(
+          and(
+            eq(versions.id, row.id),
+            eq(versions.contentHash, row.contentHash),
+            or(isNull(versions.lintRulesVersion), lte(versions.lintRulesVersion, LINT_RULES_VERSION)),
+          ),
+        );
+      return { ...row, ...columns };
+    }),
+  );
+}
+
+/** The version's findings: those stored with it, and those of its context (`facts`), per request. */
 export function lintVersion(row: VersionRow, facts: VariantLintFacts): LintFinding[] {
   const context: LintContext = {
     content: contentOf(row),
@@ -83,5 +156,6 @@ export function lintVersion(row: VersionRow, facts: VariantLintFacts): LintFindi
       languageCode: facts.languageCode,
     },
   };
-  return lintContent(context);
+  const stored = isFresh(row, facts.template) ? row.lint : lintOwnContent(context);
+  return lintInContext(stored, context);
 }

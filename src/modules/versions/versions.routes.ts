@@ -18,13 +18,13 @@ import {
   security,
 } from '../../http/openapi.ts';
 import { pageQuery, pageSchema } from '../../http/pagination.ts';
-import { assertInScope } from '../../http/principal.ts';
+import { actorOf, assertInScope } from '../../http/principal.ts';
 import { translatorFor } from '../../i18n.ts';
 import type { VariantRef } from '../serving/serving-index.ts';
 import { listEvents, toEventView } from '../status-events/status-events.service.ts';
 import { templateParam } from '../templates/templates.schemas.ts';
 import { getTemplate } from '../templates/templates.service.ts';
-import { lintVersion, variantLintFacts } from './version-lint.service.ts';
+import { lintVersion, variantLintFacts, withFreshLint } from './version-lint.service.ts';
 import {
   EventSchema,
   LintFindingSchema,
@@ -78,8 +78,10 @@ export function versionRoutes(deps: AppDeps) {
   };
 
   const versionView = async (c: Context<AppEnv>, row: Awaited<ReturnType<typeof getVersion>>) => {
-    const facts = await variantLintFacts(serviceContext(deps), row);
-    return toVersionView(row, localise(c, lintVersion(row, facts)));
+    const ctx = serviceContext(deps);
+    const facts = await variantLintFacts(ctx, row, c.var.principal.languages);
+    const [linted = row] = await withFreshLint(ctx, [row], facts.template);
+    return toVersionView(linted, localise(c, lintVersion(linted, facts)));
   };
 
   return createRouter()
@@ -104,8 +106,9 @@ export function versionRoutes(deps: AppDeps) {
         const { limit, cursor } = c.req.valid('query');
         const ctx = serviceContext(deps);
         const page = await listVersions(ctx, ref, limit, cursor);
-        const facts = await variantLintFacts(ctx, ref);
-        const items = page.items.map((row) => toVersionView(row, localise(c, lintVersion(row, facts))));
+        const facts = await variantLintFacts(ctx, ref, c.var.principal.languages);
+        const rows = await withFreshLint(ctx, page.items, facts.template);
+        const items = rows.map((row) => toVersionView(row, localise(c, lintVersion(row, facts))));
         return c.json({ items, nextCursor: page.nextCursor }, 200);
       },
     )
@@ -128,7 +131,12 @@ export function versionRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const ref = variantOf(c, c.req.valid('param'));
-        const row = await createDraft(serviceContext(deps), ref, c.req.valid('json'), c.var.principal.keyId);
+        const row = await createDraft(
+          serviceContext(deps, actorOf(c)),
+          ref,
+          c.req.valid('json'),
+          c.var.principal.keyId,
+        );
         c.header('etag', versionEtag(row));
         c.header(
           'location',
@@ -178,7 +186,13 @@ export function versionRoutes(deps: AppDeps) {
         const params = c.req.valid('param');
         const ref = variantOf(c, params);
         const ifMatch = requireIfMatch(c);
-        const row = await updateDraft(serviceContext(deps), ref, params.n, c.req.valid('json'), ifMatch);
+        const row = await updateDraft(
+          serviceContext(deps, actorOf(c)),
+          ref,
+          params.n,
+          c.req.valid('json'),
+          ifMatch,
+        );
         c.header('etag', versionEtag(row));
         return c.json(await versionView(c, row), 200);
       },
@@ -204,7 +218,7 @@ export function versionRoutes(deps: AppDeps) {
       async (c) => {
         const params = c.req.valid('param');
         const ref = variantOf(c, params);
-        await deleteDraft(serviceContext(deps), ref, params.n, requireIfMatch(c));
+        await deleteDraft(serviceContext(deps, actorOf(c)), ref, params.n, requireIfMatch(c));
         return c.body(null, 204);
       },
     )
@@ -235,7 +249,9 @@ export function versionRoutes(deps: AppDeps) {
         const params = c.req.valid('param');
         const ctx = serviceContext(deps);
         const row = await getVersion(ctx, variantOf(c, params), params.n);
-        const findings = localise(c, lintVersion(row, await variantLintFacts(ctx, row)));
+        const facts = await variantLintFacts(ctx, row, c.var.principal.languages);
+        const [linted = row] = await withFreshLint(ctx, [row], facts.template);
+        const findings = localise(c, lintVersion(linted, facts));
         const errors = findings.filter((f) => f.severity === 'error').length;
         return c.json({ findings, errors, warnings: findings.length - errors }, 200);
       },
@@ -270,16 +286,19 @@ export function versionRoutes(deps: AppDeps) {
       async (c) => {
         const params = c.req.valid('param');
         const ref = variantOf(c, params);
-        const row = await submitVersion(serviceContext(deps), ref, params.n, c.var.principal.keyId).catch(
-          (error: unknown) => {
-            // The service reports findings as data; the caller reads them in its own language.
-            if (error instanceof AppError && error.type === 'lint-failed') {
-              const findings = error.extensions.findings as LintFinding[];
-              throw new AppError('lint-failed', { extensions: { findings: localise(c, findings) } });
-            }
-            throw error;
-          },
-        );
+        const row = await submitVersion(
+          serviceContext(deps, actorOf(c)),
+          ref,
+          params.n,
+          c.var.principal.keyId,
+        ).catch((error: unknown) => {
+          // The service reports findings as data; the caller reads them in its own language.
+          if (error instanceof AppError && error.type === 'lint-failed') {
+            const findings = error.extensions.findings as LintFinding[];
+            throw new AppError('lint-failed', { extensions: { findings: localise(c, findings) } });
+          }
+          throw error;
+        });
         c.header('etag', versionEtag(row));
         return c.json({ status: 'queued' as const, version: await versionView(c, row) }, 202);
       },
@@ -315,7 +334,7 @@ export function versionRoutes(deps: AppDeps) {
         const params = c.req.valid('param');
         const body = c.req.valid('json');
         const row = await appealVersion(
-          serviceContext(deps),
+          serviceContext(deps, actorOf(c)),
           variantOf(c, params),
           params.n,
           c.var.principal.keyId,

@@ -8,11 +8,12 @@ import { AppError } from '../../errors.ts';
 import { assertEtagMatches, etagOf } from '../../http/etag.ts';
 import { decodeIntegerCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { QUEUES } from '../../jobs/queue.ts';
+import { type AuditAction, recordAudit } from '../audit/audit.service.ts';
 import { getMarket } from '../markets/markets.service.ts';
 import type { VariantRef } from '../serving/serving-index.ts';
 import { recordStatusChange, type VersionRow } from '../status-events/status-events.service.ts';
 import { assertTemplateUsable, getTemplate } from '../templates/templates.service.ts';
-import { contentOf, lintVersion, variantLintFacts } from './version-lint.service.ts';
+import { contentOf, lintColumns, lintVersion, variantLintFacts } from './version-lint.service.ts';
 
 export interface ContentInput {
   header?: string | null | undefined;
@@ -73,6 +74,27 @@ export function toVersionView(row: VersionRow, findings: LintFindingView[]) {
       : {}),
     lint: findings,
   };
+}
+
+/** One audit entry for a change of a version, in the caller's transaction. */
+export function auditVersion(
+  ctx: ServiceContext,
+  action: AuditAction,
+  before: VersionRow | null,
+  after: VersionRow | null,
+): Promise<void> {
+  const row = after ?? before;
+  if (!row) throw new AppError('internal');
+  // Findings are derived from the content, so the content is what the trail keeps.
+  const view = (r: VersionRow | null) => (r ? { ...toVersionView(r, []), lint: undefined } : null);
+  return recordAudit(ctx, {
+    action,
+    object: { type: 'version', id: `${row.templateKey}/${row.market}/${row.language}/${row.version}` },
+    markets: [row.market],
+    languages: [row.language],
+    before: view(before),
+    after: view(after),
+  });
 }
 
 const variantWhere = (ref: VariantRef) =>
@@ -152,6 +174,7 @@ export async function createDraft(
       .select({ latest: max(versions.version) })
       .from(versions)
       .where(variantWhere(ref));
+    const hash = contentHash(content);
     const [row] = await tx.db
       .insert(versions)
       .values({
@@ -161,11 +184,13 @@ export async function createDraft(
         body: content.body,
         footer: content.footer ?? null,
         buttons: content.buttons ?? null,
-        contentHash: contentHash(content),
+        contentHash: hash,
+        ...lintColumns({ ...content, contentHash: hash }, template, ref.language),
         createdBy,
       })
       .returning();
     if (!row) throw new AppError('internal');
+    await auditVersion(tx, 'version.create', null, row);
     await onCommit(tx, () => tx.changes.variantChanged(ref));
     return row;
   });
@@ -184,34 +209,46 @@ export async function updateDraft(
   patch: ContentInput,
   ifMatch: string[],
 ): Promise<VersionRow> {
-  const current = await getVersion(ctx, ref, n);
-  assertDraft(current);
-  assertEtagMatches(ifMatch, versionEtag(current));
-  const content = normaliseContent({
-    header: patch.header !== undefined ? patch.header : current.header,
-    body: patch.body ?? current.body,
-    footer: patch.footer !== undefined ? patch.footer : current.footer,
-    buttons: patch.buttons !== undefined ? patch.buttons : current.buttons,
+  return withTransaction(ctx, async (tx) => {
+    const current = await getVersion(tx, ref, n);
+    assertDraft(current);
+    assertEtagMatches(ifMatch, versionEtag(current));
+    const content = normaliseContent({
+      header: patch.header !== undefined ? patch.header : current.header,
+      body: patch.body ?? current.body,
+      footer: patch.footer !== undefined ? patch.footer : current.footer,
+      buttons: patch.buttons !== undefined ? patch.buttons : current.buttons,
+    });
+    const hash = contentHash(content);
+    const template = await getTemplate(tx, ref.templateKey);
+    const [row] = await tx.db
+      .update(versions)
+      .set({
+        header: content.header ?? null,
+        body: content.body,
+        footer: content.footer ?? null,
+        buttons: content.buttons ?? null,
+        contentHash: hash,
+        ...lintColumns({ ...content, contentHash: hash }, template, ref.language),
+        revision: sql`${versions.revision} + 1`,
+        updatedAt: tx.clock(),
+      })
+      .where(
+        and(
+          eq(versions.id, current.id),
+          eq(versions.revision, current.revision),
+          eq(versions.status, 'draft'),
+        ),
+      )
+      .returning();
+    if (row) {
+      await auditVersion(tx, 'version.update', current, row);
+      return row;
+    }
+    // Someone else got there first: tell frozen from merely stale.
+    assertDraft(await getVersion(tx, ref, n));
+    throw new AppError('precondition-failed');
   });
-  const [row] = await ctx.db
-    .update(versions)
-    .set({
-      header: content.header ?? null,
-      body: content.body,
-      footer: content.footer ?? null,
-      buttons: content.buttons ?? null,
-      contentHash: contentHash(content),
-      revision: sql`${versions.revision} + 1`,
-      updatedAt: ctx.clock(),
-    })
-    .where(
-      and(eq(versions.id, current.id), eq(versions.revision, current.revision), eq(versions.status, 'draft')),
-    )
-    .returning();
-  if (row) return row;
-  // Someone else got there first: tell frozen from merely stale.
-  assertDraft(await getVersion(ctx, ref, n));
-  throw new AppError('precondition-failed');
 }
 
 export async function deleteDraft(
@@ -220,20 +257,27 @@ export async function deleteDraft(
   n: number,
   ifMatch: string[],
 ): Promise<void> {
-  const current = await getVersion(ctx, ref, n);
-  assertDraft(current);
-  assertEtagMatches(ifMatch, versionEtag(current));
-  const [row] = await ctx.db
-    .delete(versions)
-    .where(
-      and(eq(versions.id, current.id), eq(versions.revision, current.revision), eq(versions.status, 'draft')),
-    )
-    .returning({ id: versions.id });
-  if (!row) {
-    assertDraft(await getVersion(ctx, ref, n));
-    throw new AppError('precondition-failed');
-  }
-  await onCommit(ctx, () => ctx.changes.variantChanged(ref));
+  await withTransaction(ctx, async (tx) => {
+    const current = await getVersion(tx, ref, n);
+    assertDraft(current);
+    assertEtagMatches(ifMatch, versionEtag(current));
+    const [row] = await tx.db
+      .delete(versions)
+      .where(
+        and(
+          eq(versions.id, current.id),
+          eq(versions.revision, current.revision),
+          eq(versions.status, 'draft'),
+        ),
+      )
+      .returning({ id: versions.id });
+    if (!row) {
+      assertDraft(await getVersion(tx, ref, n));
+      throw new AppError('precondition-failed');
+    }
+    await auditVersion(tx, 'version.delete', current, null);
+    await onCommit(tx, () => tx.changes.variantChanged(ref));
+  });
 }
 
 /**
@@ -265,6 +309,7 @@ export async function submitVersion(
     const queued = await recordStatusChange(tx, version, { toStatus: 'queued', source: 'api', actor });
     const job: SubmitJob = { versionId: version.id };
     await tx.queue.send(QUEUES.submitVersion, job, { db: tx.db, singletonKey: version.id });
+    await auditVersion(tx, 'version.submit', version, queued);
     return queued;
   });
 }
@@ -282,11 +327,13 @@ export async function appealVersion(
     if (!canAppeal(version.status)) {
       throw new AppError('invalid-transition', { params: { from: version.status, to: 'in_appeal' } });
     }
-    return recordStatusChange(tx, version, {
+    const appealed = await recordStatusChange(tx, version, {
       toStatus: 'in_appeal',
       source: 'api',
       actor,
       reasonText: reasonText ?? null,
     });
+    await auditVersion(tx, 'version.appeal', version, appealed);
+    return appealed;
   });
 }
