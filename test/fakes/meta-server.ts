@@ -277,6 +277,11 @@ export class FakeMetaServer {
     for (let i = 0; i < times; i++) this.#steps.push(...steps);
   }
 
+  /** Drops scripted steps no call has used yet. */
+  clearScript(): void {
+    this.#steps.length = 0;
+  }
+
   /** How many times (name, language) was actually created. */
   creates(name: string, language: string): number {
     return this.#created.get(`${name}/${language}`) ?? 0;

@@ -99,10 +99,7 @@ describe('Meta create request', () => {
     ]);
   });
 
-  it.each([
-    ['named', 'NAMED'],
-    ['positional', 'POSITIONAL'],
-  ] as const)(
+  it.each(['named', 'positional'] as const)(
     'writes every button kind for a %s template, the URL variable as {{1}} with a full-URL example',
     (format) => {
       const body = buildMetaCreateRequest(
