@@ -45,7 +45,7 @@ const JOINERS = '\u200c\u200d';
 // (Persian, Hindi) it shapes the word. Neither hides anything; in Latin or Cyrillic text it would.
 const EMOJI_BEFORE = /\p{Extended_Pictographic}[\u{fe0f}\u{1f3fb}-\u{1f3ff}]?$/u;
 const EMOJI_AFTER = /^\p{Extended_Pictographic}/u;
-const LETTER_BEFORE = /\p{L}$/u;
+const LETTER_BEFORE = /[\p{L}\p{M}]$/u;
 const LETTER_AFTER = /^\p{L}/u;
 const NON_JOINING_SCRIPT = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]/u;
 

@@ -153,3 +153,78 @@ describe('rule authentication-url', () => {
     ]);
   });
 });
+
+describe('rule invisible-characters', () => {
+  it.each([
+    'A family trip 👨‍👩‍👧 and a rainbow flag 🏳️‍🌈 are one emoji each.',
+    'Persian joins its words: می‌خواهم, and Hindi too: क्‍ष.',
+    'Plain Turkish: Dersiniz yarın saat 15:00’te, görüşmek üzere.',
+  ])('passes %j (joiners inside emoji and joining scripts do their job)', (body) => {
+    expect(findingsOf('invisible-characters', context({ body }))).toEqual([]);
+  });
+
+  it('warns about a right-to-left override in the body, naming it with line and column', () => {
+    const ctx = context({ body: 'Your invoice is ready.\nOpen \u202Efdp.exe\u202C to pay it today.' });
+    expect(findingsOf('invisible-characters', ctx)).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        component: 'body',
+        line: 2,
+        column: 6,
+        params: { count: 2, characters: 'U+202E, U+202C' },
+      }),
+    ]);
+  });
+
+  it.each([
+    ['a zero-width space splitting a word', 'Pay\u200Bpal'],
+    ['a zero-width non-joiner in Latin text', 'Pay\u200Cpal'],
+    ['a word joiner', 'free\u2060gift'],
+    ['a byte-order mark', '\uFEFFHello'],
+    ['a left-to-right mark', 'Total\u200E 100'],
+    ['an Arabic letter mark', 'Total\u061C 100'],
+    ['a first-strong isolate', '\u2068name\u2069'],
+  ])('warns about %s in the header, footer and buttons too', (_what, text) => {
+    const ctx = context({
+      header: text,
+      footer: text,
+      buttons: [quickReply(text), urlButton(`https://example.com/${text}`)],
+    });
+    expect(
+      findingsOf('invisible-characters', ctx).map((f) => [f.severity, f.component, f.buttonIndex]),
+    ).toEqual([
+      ['warning', 'header', undefined],
+      ['warning', 'footer', undefined],
+      ['warning', 'buttons', 0],
+      ['warning', 'buttons', 1],
+    ]);
+  });
+});
+
+describe('Unicode line breaks and spaces in the text rules', () => {
+  it('counts line separators and no-break spaces on empty lines as consecutive newlines', () => {
+    const ctx = context({ body: 'First paragraph.\u2028\u00a0\u2028\u3000\u2029Second paragraph.' });
+    expect(findingsOf('consecutive-newlines', ctx)).toEqual([
+      expect.objectContaining({ severity: 'error', component: 'body', line: 1, params: { count: 3 } }),
+    ]);
+  });
+
+  it('warns about no-break and ideographic spaces around the text', () => {
+    expect(
+      findingsOf(
+        'surrounding-whitespace',
+        context({ header: '\u00a0Lesson moved', footer: 'Vetted\u3000' }),
+      ).map((f) => f.component),
+    ).toEqual(['header', 'footer']);
+  });
+
+  it('refuses an example with five no-break spaces or a line separator, as WhatsApp would the value', () => {
+    for (const example of ['Ay\u00a0\u00a0\u00a0\u00a0\u00a0şe', 'Ay\u2028şe', 'Ay \u2002\u2003\u2009 şe']) {
+      const ctx = withVariables('Hello {{name}}, your lesson has moved to another room today.', ['name']);
+      ctx.variables = [variable('name', example)];
+      expect(findingsOf('variable-example-format', ctx), example).toEqual([
+        expect.objectContaining({ severity: 'error' }),
+      ]);
+    }
+  });
+});
