@@ -14,6 +14,7 @@ const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('template'), key: z.string() }),
   z.object({ kind: z.literal('market'), code: z.string() }),
   z.object({ kind: z.literal('api-key-revoked'), hash: z.string() }),
+  z.object({ kind: z.literal('api-key-learned'), hash: z.string() }),
 ]);
 type Change = z.infer<typeof changeSchema>;
 
@@ -37,6 +38,12 @@ export class ChangeFeed {
     this.#serving = deps.serving;
     this.#apiKeys = deps.apiKeys;
     this.#log = deps.log;
+    // A key made here must not stay refused elsewhere as one remembered as unknown.
+    deps.apiKeys.onLearned((hash) => {
+      this.#announce({ kind: 'api-key-learned', hash }).catch((error: unknown) =>
+        this.#log.error({ err: error }, 'could not announce a new API key'),
+      );
+    });
   }
 
   async start(): Promise<void> {
@@ -104,6 +111,9 @@ export class ChangeFeed {
       }
       case 'api-key-revoked':
         this.#apiKeys.forget(change.hash);
+        return;
+      case 'api-key-learned':
+        this.#apiKeys.learnedElsewhere(change.hash);
         return;
     }
   }

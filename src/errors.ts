@@ -46,6 +46,8 @@ export class AppError extends Error {
   readonly params: Record<string, string | number>;
   readonly errors: FieldError[] | undefined;
   readonly extensions: Record<string, unknown>;
+  /** Response header fields that belong to the problem (Retry-After, RateLimit). */
+  readonly headers: Record<string, string>;
 
   constructor(
     type: ProblemType,
@@ -53,6 +55,7 @@ export class AppError extends Error {
       params?: Record<string, string | number>;
       errors?: FieldError[];
       extensions?: Record<string, unknown>;
+      headers?: Record<string, string>;
       message?: string;
     } = {},
   ) {
@@ -63,5 +66,6 @@ export class AppError extends Error {
     this.params = options.params ?? {};
     this.errors = options.errors;
     this.extensions = options.extensions ?? {};
+    this.headers = options.headers ?? {};
   }
 }

@@ -1,7 +1,7 @@
-import { serve } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
 import { startVetted } from './vetted.ts';
 
@@ -9,23 +9,31 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL });
   const unlock = config.DATABASE_URL ? () => {} : lockDataDir(config.DATA_DIR);
-  const vetted = await startVetted(config, { log }).catch((error: unknown) => {
+  const vetted = await startVetted(config, { log, bootstrapAdmin: false }).catch((error: unknown) => {
     unlock();
     throw error;
   });
   const app = createApp(vetted.deps);
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    log.info(
-      { port: info.port, database: config.DATABASE_URL ? 'postgres' : `pglite:${config.DATA_DIR}` },
-      'Vetted is listening',
+  let server: ServerType;
+  try {
+    server = await listen(app.fetch, config);
+  } catch (error) {
+    await vetted.stop();
+    unlock();
+    throw error;
+  }
+  log.info(
+    { port: listeningPort(server), database: config.DATABASE_URL ? 'postgres' : `pglite:${config.DATA_DIR}` },
+    'Vetted is listening',
+  );
+  // Only now: a start that could not listen must not create a key it never shows.
+  const bootstrapKey = await vetted.bootstrapAdmin();
+  if (bootstrapKey) {
+    process.stdout.write(
+      `\nAn admin API key was created for this installation. It is shown only this once:\n\n  ${bootstrapKey}\n\n` +
+        `Use it as: Authorization: Bearer ${bootstrapKey}\n\n`,
     );
-    if (vetted.bootstrapKey) {
-      process.stdout.write(
-        `\nAn admin API key was created for this installation. It is shown only this once:\n\n  ${vetted.bootstrapKey}\n\n` +
-          `Use it as: Authorization: Bearer ${vetted.bootstrapKey}\n\n`,
-      );
-    }
-  });
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -46,8 +54,47 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
+class ListenError extends Error {}
+
+/**
+ * Listens with deliberate timeouts: Node's defaults let a slow client hold a connection for
+ * 300 s. Node checks them on an interval, so that interval is kept short too.
+ */
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], config: Config): Promise<ServerType> {
+  const headersTimeout = Math.min(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS);
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      {
+        fetch,
+        port: config.PORT,
+        hostname: config.HOST,
+        serverOptions: {
+          headersTimeout,
+          requestTimeout: config.REQUEST_TIMEOUT_MS,
+          keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+          connectionsCheckingInterval: Math.min(1000, headersTimeout),
+        },
+      },
+      () => resolve(server),
+    );
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${config.HOST}:${config.PORT}`;
+      if (error.code === 'EADDRINUSE')
+        reject(new ListenError(`Vetted cannot listen on ${where}: the port is already in use.`));
+      else if (error.code === 'EACCES')
+        reject(new ListenError(`Vetted cannot listen on ${where}: permission denied.`));
+      else reject(error);
+    });
+  });
+}
+
+function listeningPort(server: ServerType): number | undefined {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : undefined;
+}
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof ListenError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(

@@ -12,13 +12,27 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** Authenticates the API key and checks its role against the route's role group. */
+/**
+ * Authenticates the API key, spends one request of its rate limit and checks its role against
+ * the route's role group. A failed authentication counts against the client's address; only
+ * failures are ever refused for that, so a valid key behind a shared address keeps working.
+ */
 export function authorize(store: ApiKeyStore, group: RoleGroup): MiddlewareHandler<AppEnv> {
   const allowed: readonly string[] = ROLE_GROUPS[group];
+  const limits = store.limits;
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerToken(requestHeader(c, 'authorization'));
-    const principal = token ? (store.cached(token) ?? (await store.authenticate(token))) : undefined;
-    if (!principal) throw new AppError('unauthorized');
+    let principal = token ? store.cached(token) : undefined;
+    if (!principal) {
+      const address = limits.clientAddress(c);
+      // An address out of failures gets no lookup for a key this instance does not hold.
+      if (token && !(await limits.failuresExhausted(address))) principal = await store.authenticate(token);
+      if (!principal) {
+        await limits.spendFailure(address);
+        throw new AppError('unauthorized');
+      }
+    }
+    await limits.spendRequest(principal);
     if (!allowed.includes(principal.role))
       throw new AppError('forbidden', { params: { role: principal.role } });
     c.set('principal', principal);

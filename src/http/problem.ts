@@ -70,6 +70,7 @@ export function problemResponse(c: Context, error: AppError, i18n: i18n): Respon
   if (requestId) headers['x-request-id'] = requestId;
   const retryAfter = error.extensions.retryAfter;
   if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  Object.assign(headers, error.headers);
   return new Response(JSON.stringify(body), { status: error.status, headers });
 }
 
