@@ -15,6 +15,7 @@ import { sandboxRoutes } from './modules/sandbox/sandbox.routes.ts';
 import { servingRoutes } from './modules/serving/serving.routes.ts';
 import { templateRoutes } from './modules/templates/templates.routes.ts';
 import { versionRoutes } from './modules/versions/versions.routes.ts';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 /** 10,000 recipients with their variables need more room than one request. */
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', sandboxRoutes(deps));
   app.route('/', apiKeyRoutes(deps));
   app.route('/', auditRoutes(deps));
+  app.route('/', webhookRoutes(deps));
   app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

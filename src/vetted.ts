@@ -12,6 +12,9 @@ import { ensureBootstrapAdmin } from './modules/api-keys/api-keys.service.ts';
 import { misconfiguredMarkets, seedMarkets } from './modules/markets/markets.service.ts';
 import { ServingIndex } from './modules/serving/serving-index.ts';
 import { ProviderRegistry } from './providers/registry.ts';
+import { createGupshupProvider } from './providers/gupshup/gupshup-provider.ts';
+import { createMetaProvider } from './providers/meta/meta-provider.ts';
+import { gupshupAppToken, metaAccessToken } from './providers/provider-config.ts';
 import { createSandboxProvider } from './providers/sandbox/sandbox-provider.ts';
 
 export interface Vetted {
@@ -56,6 +59,22 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
   const providers = new ProviderRegistry();
   providers.register(
     createSandboxProvider({ db: database.db, queue, reviewDelayMs: config.SANDBOX_REVIEW_DELAY_MS }),
+  );
+  providers.register(
+    createMetaProvider({
+      graphUrl: config.META_GRAPH_URL,
+      apiVersion: config.META_API_VERSION,
+      accessToken: (waba) => metaAccessToken(config, waba),
+      parameterFormat: config.META_PARAMETER_FORMAT,
+      timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    }),
+  );
+  providers.register(
+    createGupshupProvider({
+      apiUrl: config.GUPSHUP_API_URL,
+      appToken: (appId) => gupshupAppToken(config, appId),
+      timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    }),
   );
 
   const serving = new ServingIndex(database.db);

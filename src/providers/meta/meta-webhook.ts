@@ -21,7 +21,7 @@ export function verifyMetaSignature(
 }
 
 // Comparing digests keeps the comparison constant-time even when the lengths differ.
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
