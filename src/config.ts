@@ -17,7 +17,8 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   SANDBOX_REVIEW_DELAY_MS: milliseconds.default(2000),
   JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(500),
-  SUBMIT_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(10),
+  // 15 attempts span more than half an hour even with the shortest jitter: a long provider outage loses nothing.
+  SUBMIT_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(15),
   SUBMIT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   SHUTDOWN_TIMEOUT_MS: milliseconds.default(10_000),
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(50),

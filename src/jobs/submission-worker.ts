@@ -181,7 +181,7 @@ export async function submitQueuedVersion(ctx: ServiceContext, job: SubmitJob): 
     const retryAfterMs =
       error instanceof ProviderError && error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : 0;
     await ctx.queue.send(QUEUES.submitVersion, job, {
-      startAfter: new Date(Date.now() + Math.max(backoff, retryAfterMs)),
+      startAfter: new Date(ctx.clock().getTime() + Math.max(backoff, retryAfterMs)),
     });
     return;
   }
