@@ -251,9 +251,11 @@ describe('Gupshup adapter: reading a template back', () => {
   });
 
   it('finds a template by exactly its name and language when the id is unknown', async () => {
-    const { submit, id } = await created();
-    await adapter().create({ ...request(), name: `${submit.name}_x` });
+    // Its other language and a longer name are listed first, so only an exact match finds the right one.
+    const submit = request();
     await adapter().create({ ...submit, languageCode: 'en' });
+    await adapter().create({ ...submit, name: `${submit.name}_x`, languageCode: 'pl' });
+    const { providerTemplateId: id } = await adapter().create(submit);
     gupshup.setStatus(id, 'APPROVED');
     const status = await adapter().fetchStatus({ account: APP, name: submit.name, languageCode: 'pl' });
     expect(lastRequest().path).toBe(`/partner/app/${APP}/templates`);
