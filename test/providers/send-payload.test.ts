@@ -17,11 +17,13 @@ const content: VersionContent = {
   buttons: [
     { type: 'quick_reply', text: 'Bize ulaşın' },
     { type: 'url', text: 'Kargom nerede', url: 'https://track.example.com/{{tracking}}' },
+    { type: 'phone_number', text: 'Arayın', phoneNumber: '+902121234567' },
+    { type: 'copy_code', text: 'Kodu kopyala', example: 'KARGO10' },
   ],
 };
 
-function served(overrides: Partial<ServedVersion>): ServedVersion {
-  const compiled = compileContent(content);
+function served(overrides: Partial<ServedVersion>, versionContent = content): ServedVersion {
+  const compiled = compileContent(versionContent);
   return {
     versionId: '00000000-0000-0000-0000-000000000001',
     templateKey: 'order_shipped',
@@ -34,7 +36,8 @@ function served(overrides: Partial<ServedVersion>): ServedVersion {
     providerTemplateName: 'order_shipped_tr_v3',
     providerLanguageCode: 'tr',
     parameterFormat: 'named',
-    content,
+    category: 'utility',
+    content: versionContent,
     compiled,
     requiredVariables: ['order_id', 'first_name', 'tracking'],
     ...overrides,
@@ -62,6 +65,42 @@ describe('send payloads', () => {
     );
     expect(payload.template.language).toEqual({ code: 'en_US' });
     expect(payload).not.toHaveProperty('to');
+  });
+
+  it('gives a quick reply its rendered label as payload, and a copy-code button its fixed code or a variable’s value', () => {
+    const perRecipient: VersionContent = {
+      body: content.body,
+      buttons: [
+        { type: 'quick_reply', text: 'Evet' },
+        { type: 'quick_reply', text: 'Hayır' },
+        { type: 'copy_code', text: '{{coupon}}', example: 'KARGO10' },
+      ],
+    };
+    const payload = buildMetaSendPayload(
+      served({ requiredVariables: ['first_name', 'tracking', 'coupon'] }, perRecipient),
+      { ...values, coupon: 'AYSE-7731' },
+      undefined,
+    );
+    expect(payload.template.components?.filter((c) => c.type === 'button')).toEqual([
+      {
+        type: 'button',
+        sub_type: 'quick_reply',
+        index: '0',
+        parameters: [{ type: 'payload', payload: 'Evet' }],
+      },
+      {
+        type: 'button',
+        sub_type: 'quick_reply',
+        index: '1',
+        parameters: [{ type: 'payload', payload: 'Hayır' }],
+      },
+      {
+        type: 'button',
+        sub_type: 'COPY_CODE',
+        index: '2',
+        parameters: [{ type: 'coupon_code', coupon_code: 'AYSE-7731' }],
+      },
+    ]);
   });
 
   it('builds Gupshup’s template message with its template id and the body values in order', () => {
