@@ -17,6 +17,7 @@ function served(content: VersionContent, providerTemplateId: string | null = 'gs
     providerTemplateName: 'order_shipped_pl_v2',
     providerLanguageCode: 'pl',
     parameterFormat: 'positional',
+    category: 'utility',
     content,
     compiled: compileContent(content),
     requiredVariables: [],
