@@ -14,6 +14,8 @@ export interface ServedVersion {
   providerTemplateName: string;
   providerLanguageCode: string;
   parameterFormat: 'named' | 'positional';
+  /** The category the provider holds it under now (lower case); it may differ from the template's. */
+  category: string;
   content: VersionContent;
   compiled: CompiledContent;
   /** Every variable the version's text uses: a render must give each of them. */

@@ -249,7 +249,9 @@ describe('templates', () => {
       status: 'draft',
       newestVersion: 2,
       servedVersion: 1,
+      recategorized: null,
     });
+    expect(res.body.recategorized).toBe(false);
     expect(cells.find((c) => c.market === 'TR' && c.language === 'en')).toMatchObject({
       status: 'missing',
       newestVersion: null,

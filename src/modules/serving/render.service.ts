@@ -29,6 +29,7 @@ export interface RenderResult {
   provider: string;
   providerTemplateName: string;
   languageCode: string;
+  category: string;
   text: string;
   components: RenderedContent;
   payload: unknown;
@@ -134,6 +135,7 @@ export function renderServed(
     provider: served.provider,
     providerTemplateName: served.providerTemplateName,
     languageCode: served.providerLanguageCode,
+    category: served.category,
     text,
     components,
     payload: providers.get(served.provider).buildSendPayload(served, values, to),

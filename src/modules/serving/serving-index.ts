@@ -185,11 +185,20 @@ export class ServingIndex {
     return [...this.#served.values()].filter((entry) => entry.market === market);
   }
 
+  /** The category in force at the provider: the one it assigned, else the template's. */
+  #categoryOf(row: VersionRow): string {
+    return (row.providerCategory ?? this.templates.get(row.templateKey)?.category ?? 'utility').toLowerCase();
+  }
+
   #setServed(row: VersionRow): void {
     const key = variantKey(row.templateKey, row.market, row.language);
     const previous = this.#served.get(key);
-    // Versions are immutable once submitted, so a compiled version is reused as long as it is served.
-    if (previous?.versionId === row.id) return;
+    // Versions are immutable once submitted, so a compiled version is reused as long as it is served;
+    // only what the provider says of it (its category) can change.
+    if (previous?.versionId === row.id) {
+      previous.category = this.#categoryOf(row);
+      return;
+    }
     // Without the provider's name there is nothing a sender could send: serve nothing rather than an older one.
     if (!row.provider || !row.providerTemplateName || !row.providerLanguageCode) {
       this.#served.delete(key);
@@ -215,6 +224,7 @@ export class ServingIndex {
       providerTemplateName: row.providerTemplateName,
       providerLanguageCode: row.providerLanguageCode,
       parameterFormat: row.parameterFormat ?? 'named',
+      category: this.#categoryOf(row),
       content,
       compiled,
       requiredVariables: [...new Set([...header, ...body, ...footer, ...buttons.flat()])],

@@ -75,6 +75,11 @@ const RenderResultSchema = z
     languageCode: z
       .string()
       .openapi({ description: 'The provider’s language code the template was created with' }),
+    category: z.string().openapi({
+      description:
+        'The category the provider holds the template under now. It can differ from the template’s: Meta recategorises utility templates it judges promotional as marketing, which changes whom you may send it to.',
+      example: 'utility',
+    }),
     text: z
       .string()
       .openapi({ description: 'The message as the recipient reads it: header, body and footer' }),

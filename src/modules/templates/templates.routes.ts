@@ -108,7 +108,8 @@ export function templateRoutes(deps: AppDeps) {
         const row = await getTemplate(ctx, key);
         const variants = await variantMatrix(ctx, key, c.var.principal);
         c.header('etag', templateEtag(row));
-        return c.json({ ...toTemplateView(row), variants }, 200);
+        const recategorized = variants.some((cell) => cell.recategorized !== null);
+        return c.json({ ...toTemplateView(row), variants, recategorized }, 200);
       },
     )
     .openapi(

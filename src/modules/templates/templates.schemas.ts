@@ -69,11 +69,19 @@ export const VariantCellSchema = z
     status: z.enum([...VERSION_STATUSES, 'missing']).openapi({ description: 'Status of the newest version' }),
     newestVersion: z.number().int().nullable(),
     servedVersion: z.number().int().nullable().openapi({ description: 'The version senders get now' }),
+    recategorized: z.string().nullable().openapi({
+      description:
+        'Set when the provider holds the served version under another category than the template’s (Meta moves utility templates it judges promotional to marketing): the category it has now',
+      example: 'marketing',
+    }),
   })
   .openapi('VariantCell');
 
 export const TemplateWithVariantsSchema = TemplateSchema.extend({
   variants: z.array(VariantCellSchema),
+  recategorized: z.boolean().openapi({
+    description: 'True when any variant you can see is served under another category than the template’s',
+  }),
 }).openapi('TemplateWithVariants');
 
 export const templateParam = z.object({ key: TemplateKey.openapi({ param: { name: 'key', in: 'path' } }) });

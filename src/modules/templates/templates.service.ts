@@ -120,9 +120,14 @@ export interface VariantCell {
   status: VersionStatus | 'missing';
   newestVersion: number | null;
   servedVersion: number | null;
+  /** The category the provider holds the served version under, when it is not the template's. */
+  recategorized: string | null;
 }
 
-/** Every market × language the key may see: what exists, what is newest, what is served. */
+/**
+ * Every market × language the key may see: what exists, what is newest, what is served. "Served"
+ * comes from the serving index, the one definition render uses too.
+ */
 export async function variantMatrix(
   ctx: ServiceContext,
   key: string,
@@ -145,7 +150,16 @@ export async function variantMatrix(
     const id = `${market}|${language}`;
     let found = cells.get(id);
     if (!found) {
-      found = { market, language, status: 'missing', newestVersion: null, servedVersion: null };
+      const served = ctx.serving.served(key, market, language);
+      const category = ctx.serving.templates.get(key)?.category;
+      found = {
+        market,
+        language,
+        status: 'missing',
+        newestVersion: null,
+        servedVersion: served?.version ?? null,
+        recategorized: served && category && served.category !== category ? served.category : null,
+      };
       cells.set(id, found);
     }
     return found;
@@ -156,9 +170,6 @@ export async function variantMatrix(
     if (target.newestVersion === null || row.version > target.newestVersion) {
       target.newestVersion = row.version;
       target.status = row.status;
-    }
-    if (row.status === 'approved' && (target.servedVersion === null || row.version > target.servedVersion)) {
-      target.servedVersion = row.version;
     }
   }
   return [...cells.values()]
