@@ -53,16 +53,25 @@ export function problemBody(
   };
 }
 
+/**
+ * The path as the client sent it, still percent-encoded (a URI reference, as RFC 9457 wants): the
+ * decoded one can hold a NUL, which no stored answer (jsonb) can.
+ */
+function sentPath(c: Context): string {
+  return new URL(c.req.url).pathname;
+}
+
 export function problemResponse(c: Context, error: AppError, i18n: i18n): Response {
   const t = translatorFor(i18n, c.req.header('accept-language'));
   const requestId = c.get('requestId' as never) as string | undefined;
-  const { type, title, status, detail, ...rest } = problemBody(error, t, { resource: c.req.path });
+  const path = sentPath(c);
+  const { type, title, status, detail, ...rest } = problemBody(error, t, { resource: path });
   const body = {
     type,
     title,
     status,
     detail,
-    instance: c.req.path,
+    instance: path,
     ...(requestId ? { requestId } : {}),
     ...rest,
   };
