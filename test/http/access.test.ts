@@ -1,7 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, ROLES, type Role } from '../../db/schema/index.ts';
-import { createDraft, createTemplate, TURKISH_BODY, versionsPath } from '../support/fixtures.ts';
+import {
+  createDraft,
+  createTemplate,
+  LESSON_VARIABLES,
+  submitAndWait,
+  TURKISH_BODY,
+  versionsPath,
+} from '../support/fixtures.ts';
 import {
   ADMIN_KEY,
   startTestVetted,
@@ -20,36 +27,59 @@ const AUTHORS: readonly Role[] = ['admin', 'editor', 'translator'];
 const SENDERS: readonly Role[] = ['admin', 'sender'];
 const ADMINS: readonly Role[] = ['admin'];
 
-const ALLOWED_ROLES: Record<string, readonly Role[]> = {
-  listMarkets: ANY_ROLE,
-  getMarket: ANY_ROLE,
-  putMarket: ADMINS,
-  listTemplates: READERS,
-  createTemplate: EDITORS,
-  getTemplate: READERS,
-  updateTemplate: EDITORS,
-  archiveTemplate: EDITORS,
-  listVersions: READERS,
-  createVersion: AUTHORS,
-  getVersion: READERS,
-  updateVersion: AUTHORS,
-  deleteVersion: AUTHORS,
-  lintVersion: READERS,
-  submitVersion: EDITORS,
-  appealVersion: EDITORS,
-  listVersionEvents: READERS,
-  listTemplateEvents: READERS,
-  render: SENDERS,
-  renderBatch: SENDERS,
-  getBundle: SENDERS,
-  forceSandboxDecision: ADMINS,
-  createApiKey: ADMINS,
-  listApiKeys: ADMINS,
-  revokeApiKey: ADMINS,
+/**
+ * How a route treats a key limited to markets or languages, for an object in TR/tr:
+ * - filtered: always answered, showing only what is in scope (lists, template reads, creating a template)
+ * - market: the market in the path; outside it the route answers 404
+ * - variant: market and language in the path (or body); outside either, 404
+ * - template-change: a change of the whole template needs every variant's market and language; else 403
+ * - market-admin: outside the key's markets 404; a language-limited key not covering the market's languages 403
+ * - key-create: a key creates keys no wider than itself; a wider one is 403
+ * - key: keys wider than the caller answer 404
+ */
+type ScopeRule =
+  | 'filtered'
+  | 'market'
+  | 'variant'
+  | 'template-change'
+  | 'market-admin'
+  | 'key-create'
+  | 'key';
+
+const ROUTES: Record<string, { roles: readonly Role[]; scope: ScopeRule }> = {
+  listMarkets: { roles: ANY_ROLE, scope: 'filtered' },
+  getMarket: { roles: ANY_ROLE, scope: 'market' },
+  putMarket: { roles: ADMINS, scope: 'market-admin' },
+  listTemplates: { roles: READERS, scope: 'filtered' },
+  createTemplate: { roles: EDITORS, scope: 'filtered' },
+  getTemplate: { roles: READERS, scope: 'filtered' },
+  updateTemplate: { roles: EDITORS, scope: 'template-change' },
+  archiveTemplate: { roles: EDITORS, scope: 'template-change' },
+  listVersions: { roles: READERS, scope: 'variant' },
+  createVersion: { roles: AUTHORS, scope: 'variant' },
+  getVersion: { roles: READERS, scope: 'variant' },
+  updateVersion: { roles: AUTHORS, scope: 'variant' },
+  deleteVersion: { roles: AUTHORS, scope: 'variant' },
+  lintVersion: { roles: READERS, scope: 'variant' },
+  submitVersion: { roles: EDITORS, scope: 'variant' },
+  appealVersion: { roles: EDITORS, scope: 'variant' },
+  listVersionEvents: { roles: READERS, scope: 'variant' },
+  listTemplateEvents: { roles: READERS, scope: 'filtered' },
+  render: { roles: SENDERS, scope: 'variant' },
+  renderBatch: { roles: SENDERS, scope: 'variant' },
+  getBundle: { roles: SENDERS, scope: 'market' },
+  forceSandboxDecision: { roles: ADMINS, scope: 'variant' },
+  createApiKey: { roles: ADMINS, scope: 'key-create' },
+  listApiKeys: { roles: ADMINS, scope: 'filtered' },
+  revokeApiKey: { roles: ADMINS, scope: 'key' },
+  listAudit: { roles: ADMINS, scope: 'filtered' },
 };
 
+/** Webhooks are authenticated by the provider (signature, secret path token), never by an API key. */
+const PROVIDER_PATH = /^\/v1\/webhooks\//;
+
 /** Routes without an API key: probes, the spec and the reference page. */
-const PUBLIC_PATH = /^\/(healthz|readyz|openapi\.json|docs)(\/|$)/;
+const PUBLIC_PATH = /^\/(healthz|readyz|metrics|openapi\.json|docs)(\/|$)/;
 
 interface Operation {
   method: string;
@@ -63,7 +93,7 @@ async function specOperations(): Promise<Operation[]> {
   expect(spec.status).toBe(200);
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(spec.body.paths as Record<string, Record<string, unknown>>)) {
-    if (PUBLIC_PATH.test(path)) continue;
+    if (PUBLIC_PATH.test(path) || PROVIDER_PATH.test(path)) continue;
     for (const [method, op] of Object.entries(item)) {
       const operationId = (op as { operationId?: string }).operationId;
       operations.push({
@@ -114,7 +144,9 @@ let draft: number;
 
 beforeAll(async () => {
   vt = await startTestVetted();
-  for (const role of ROLES) keys[role] = (await createKey(role)).key;
+  // A translator key always names its languages; TR/tr is what the requests below touch.
+  for (const role of ROLES)
+    keys[role] = (await createKey(role, role === 'translator' ? { languages: ['tr'] } : {})).key;
   templateKey = await createTemplate(vt);
   draft = await createDraft(vt, templateKey);
 });
@@ -179,9 +211,9 @@ describe('role × route matrix', () => {
   it('has an expected role set for every route of the spec, and a route for every entry', async () => {
     const operations = await specOperations();
     const ids = operations.map((op) => op.operationId);
-    const missing = ids.filter((id) => !(id in ALLOWED_ROLES));
-    expect(missing, 'routes without an entry in ALLOWED_ROLES').toEqual([]);
-    expect(Object.keys(ALLOWED_ROLES).filter((id) => !ids.includes(id))).toEqual([]);
+    const missing = ids.filter((id) => !(id in ROUTES));
+    expect(missing, 'routes without roles and a scope rule in ROUTES').toEqual([]);
+    expect(Object.keys(ROUTES).filter((id) => !ids.includes(id))).toEqual([]);
   });
 
   it('answers 403 problem+json exactly to the roles the contract refuses, and never 401/403 to the others', async () => {
@@ -189,7 +221,7 @@ describe('role × route matrix', () => {
     expect(operations.length).toBeGreaterThan(20);
     const mismatches: string[] = [];
     for (const op of operations) {
-      const allowed = ALLOWED_ROLES[op.operationId] ?? [];
+      const allowed = ROUTES[op.operationId]?.roles ?? [];
       // Refused roles first, so the allowed (possibly mutating) calls cannot change what they see.
       const ordered = [...ROLES].sort((a, b) => Number(allowed.includes(a)) - Number(allowed.includes(b)));
       for (const role of ordered) {
@@ -229,6 +261,172 @@ describe('role × route matrix', () => {
     const res = await vt.request('POST', '/v1/templates', { key: null, body: { key: 42 } });
     expectProblem(res, 401, 'unauthorized');
   });
+});
+
+describe('role × scope × route matrix', () => {
+  /** The key scopes a user may hold, each facing objects in TR/tr. A translator always names its languages. */
+  const SCOPES = {
+    unscoped: {},
+    'market-in': { markets: ['TR'] },
+    'market-out': { markets: ['PL'] },
+    'language-in': { languages: ['tr'] },
+    'language-out': { languages: ['pl'] },
+  } as const satisfies Record<string, { markets?: string[]; languages?: string[] }>;
+  type Scope = keyof typeof SCOPES;
+  const scopeOf = (role: Role, scope: Scope): { markets?: string[]; languages?: string[] } => {
+    const base: { markets?: readonly string[]; languages?: readonly string[] } = SCOPES[scope];
+    const languages =
+      base.languages ?? (role === 'translator' ? [scope === 'market-out' ? 'pl' : 'tr'] : undefined);
+    return {
+      ...(base.markets ? { markets: [...base.markets] } : {}),
+      ...(languages ? { languages: [...languages] } : {}),
+    };
+  };
+
+  /** What a user with this scope sees, for an object in TR/tr: allowed (2xx or a non-access error), 403 or 404. */
+  const EXPECTED: Record<ScopeRule, Record<Scope, 'allowed' | 403 | 404>> = {
+    filtered: {
+      unscoped: 'allowed',
+      'market-in': 'allowed',
+      'market-out': 'allowed',
+      'language-in': 'allowed',
+      'language-out': 'allowed',
+    },
+    market: {
+      unscoped: 'allowed',
+      'market-in': 'allowed',
+      'market-out': 404,
+      'language-in': 'allowed',
+      'language-out': 'allowed',
+    },
+    variant: {
+      unscoped: 'allowed',
+      'market-in': 'allowed',
+      'market-out': 404,
+      'language-in': 'allowed',
+      'language-out': 404,
+    },
+    'template-change': {
+      unscoped: 'allowed',
+      'market-in': 'allowed',
+      'market-out': 403,
+      'language-in': 'allowed',
+      'language-out': 403,
+    },
+    // The market TR has the languages tr and en: a key limited to tr cannot redefine it.
+    'market-admin': {
+      unscoped: 'allowed',
+      'market-in': 'allowed',
+      'market-out': 404,
+      'language-in': 403,
+      'language-out': 403,
+    },
+    // The new key is limited to TR (and no language): only keys covering that may create it.
+    'key-create': {
+      unscoped: 'allowed',
+      'market-in': 'allowed',
+      'market-out': 403,
+      'language-in': 403,
+      'language-out': 403,
+    },
+    // The key revoked is limited to TR/tr.
+    key: {
+      unscoped: 'allowed',
+      'market-in': 'allowed',
+      'market-out': 404,
+      'language-in': 'allowed',
+      'language-out': 404,
+    },
+  };
+
+  let approvedKey: string;
+  const scopedKeys: Array<{ role: Role; scope: Scope; key: string }> = [];
+
+  beforeAll(async () => {
+    approvedKey = await createTemplate(vt);
+    await submitAndWait(vt, approvedKey, await createDraft(vt, approvedKey), ['approved']);
+    for (const role of ROLES) {
+      for (const scope of Object.keys(SCOPES) as Scope[]) {
+        if (role === 'translator' && scope === 'unscoped') continue;
+        const { key } = await createKey(role, scopeOf(role, scope));
+        scopedKeys.push({ role, scope, key });
+      }
+    }
+  });
+
+  it('refuses a translator key that names no languages with 422', async () => {
+    const res = await vt.request('POST', '/v1/api-keys', {
+      body: { name: 'no languages', role: 'translator' },
+    });
+    expectProblem(res, 422, 'validation-failed');
+    expect(res.body.errors).toEqual([{ path: '/languages', message: expect.any(String) }]);
+  });
+
+  /** A fresh TR/tr object for each call, so a change made by one call never decides another's answer. */
+  async function requestInScope(
+    op: Operation,
+  ): Promise<{ path: string; body?: unknown; headers?: Record<string, string> }> {
+    const mutating =
+      op.method !== 'GET' && !['render', 'renderBatch', 'forceSandboxDecision'].includes(op.operationId);
+    const template = mutating ? await createTemplate(vt) : approvedKey;
+    const created = mutating
+      ? await vt.request('POST', versionsPath(template), { body: { body: TURKISH_BODY } })
+      : undefined;
+    const n = created ? String(created.body.version) : '1';
+    const revocable =
+      op.operationId === 'revokeApiKey'
+        ? (await createKey('viewer', { markets: ['TR'], languages: ['tr'] })).id
+        : randomUUID();
+    const params: Record<string, string> = { key: template, market: 'TR', language: 'tr', n, id: revocable };
+    const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
+    const etag = op.path.includes('/versions/')
+      ? created?.headers.get('etag')
+      : (await vt.request('GET', `/v1/templates/${template}`)).headers.get('etag');
+    const headers: Record<string, string> = etag ? { 'if-match': etag } : {};
+    const bodies: Record<string, unknown> = {
+      updateTemplate: { variables: LESSON_VARIABLES },
+      createApiKey: { name: 'matrix key', role: 'viewer', markets: ['TR'] },
+      render: { ...(requestFor(op).body as object), template: approvedKey },
+      renderBatch: { ...(requestFor(op).body as object), template: approvedKey },
+      forceSandboxDecision: { providerTemplateName: `${approvedKey}_tr_v1`, status: 'approved' },
+      putMarket: requestFor(op).body,
+    };
+    const body = op.operationId in bodies ? bodies[op.operationId] : requestFor(op).body;
+    return { path, headers, ...(body !== undefined ? { body } : {}) };
+  }
+
+  it('answers each role and scope as the contract says, for every route of the spec', async () => {
+    const mismatches: string[] = [];
+    for (const op of await specOperations()) {
+      const route = ROUTES[op.operationId];
+      if (!route) {
+        mismatches.push(`no scope rule: ${op.operationId}`);
+        continue;
+      }
+      for (const { role, scope, key } of scopedKeys) {
+        const allowed = route.roles.includes(role);
+        const expected = allowed ? EXPECTED[route.scope][scope] : 403;
+        // The role is checked first: a refused role needs no object of its own.
+        const { path, body, headers } = allowed
+          ? await requestInScope(op)
+          : { ...requestFor(op), headers: {} };
+        const res = await vt.request(op.method, path, {
+          key,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+        });
+        const label = `${role}/${scope} ${op.method} ${op.path} (${op.operationId}) → ${res.status} ${String(JSON.stringify(res.body)).slice(0, 300)}`;
+        if (res.status >= 400 && !isProblem(res)) mismatches.push(`not problem+json: ${label}`);
+        // A batch answers 200 and gives each recipient its own status.
+        const status =
+          op.operationId === 'renderBatch' && res.status === 200 ? res.body.items?.[0]?.status : res.status;
+        const ok =
+          expected === 'allowed' ? ![401, 403, 404].includes(status) && status < 500 : status === expected;
+        if (!ok) mismatches.push(`expected ${expected}: ${label}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  }, 180_000);
 });
 
 describe('authentication', () => {
