@@ -6,6 +6,7 @@ import {
   verifyMetaHandshake,
   verifyMetaSignature,
 } from '../../src/providers/meta/meta-webhook.ts';
+import { FakeMetaServer, signedDelivery } from '../fakes/meta-server.ts';
 
 const SECRET = 'meta-app-secret';
 const encoder = new TextEncoder();
@@ -302,5 +303,28 @@ describe('Meta webhook dedupe keys', () => {
       ),
     ];
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('the fake Meta server’s webhook deliveries', () => {
+  it('are signed as Meta signs them and parse into the stored template’s event', () => {
+    const meta = new FakeMetaServer();
+    meta.templates.set('880011223344', {
+      id: '880011223344',
+      waba: '1029384756',
+      name: 'order_shipped_v3',
+      language: 'en_US',
+      status: 'APPROVED',
+      category: 'UTILITY',
+      parameterFormat: 'NAMED',
+      components: [],
+      rejectedReason: 'NONE',
+      qualityScore: 'GREEN',
+    });
+    const { rawBody, headers } = signedDelivery(meta.statusWebhook('880011223344', 'PAUSED'), SECRET);
+    expect(verifyMetaSignature(encoder.encode(rawBody), headers['x-hub-signature-256'], SECRET)).toBe(true);
+    expect(parseMetaWebhook(JSON.parse(rawBody)).events).toMatchObject([
+      { kind: 'status', status: 'PAUSED', providerTemplateId: '880011223344', languageCode: 'en_US' },
+    ]);
   });
 });
