@@ -126,6 +126,7 @@ const STORED_TEXT_CASES: Case[] = [
     '/reasonText',
   ],
   ['?q=%00', 'GET', () => '/v1/templates?q=%00', () => ({}), '/q'],
+  ['an audit filter of %00', 'GET', () => '/v1/audit?objectId=%00', () => ({}), '/objectId'],
   [
     'a cursor decoding to a NUL byte',
     'GET',

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { safeText } from '../../http/safe-input.ts';
 
 export const AuditEntrySchema = z
   .object({
@@ -28,6 +29,6 @@ const OBJECT_TYPES = ['market', 'template', 'version', 'api-key'] as const;
 
 export const AuditQuery = z.object({
   objectType: z.enum(OBJECT_TYPES).optional(),
-  objectId: z.string().min(1).max(300).optional(),
+  objectId: safeText().min(1).max(300).optional(),
   actor: z.string().uuid().optional().openapi({ description: 'Entries made by this key id' }),
 });

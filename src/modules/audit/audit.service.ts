@@ -94,7 +94,7 @@ export async function listAudit(
   limit: number,
   cursor: string | undefined,
 ): Promise<Page<ReturnType<typeof toAuditView>>> {
-  const before = cursor ? decodeIntegerCursor(cursor) : undefined;
+  const before = cursor ? decodeIntegerCursor(cursor, Number.MAX_SAFE_INTEGER) : undefined;
   const rows = await ctx.db
     .select()
     .from(auditEntries)
