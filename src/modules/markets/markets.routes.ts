@@ -11,9 +11,9 @@ import {
   preconditionErrors,
   security,
 } from '../../http/openapi.ts';
-import { inScope } from '../../http/principal.ts';
+import { actorOf, inScope } from '../../http/principal.ts';
 import { MarketInputSchema, MarketSchema, marketParam } from './markets.schemas.ts';
-import { getMarket, listMarkets, marketEtag, putMarket, toMarketView } from './markets.service.ts';
+import { getMarket, listMarkets, marketEtag, putMarketAs, toMarketView } from './markets.service.ts';
 
 export function marketRoutes(deps: AppDeps) {
   const anyone = authorize(deps.apiKeys, 'anyone');
@@ -65,7 +65,8 @@ export function marketRoutes(deps: AppDeps) {
         operationId: 'putMarket',
         tags: ['Markets'],
         summary: 'Create or update a market (provider secrets come from configuration, never the API)',
-        description: 'Send If-Match with the ETag from GET to make sure you replace what you saw.',
+        description:
+          'Send If-Match with the ETag from GET to make sure you replace what you saw. A key limited to markets manages only its own (others answer 404); creating a market needs a key without market or language limits.',
         security,
         middleware: [authorize(deps.apiKeys, 'admins')] as const,
         request: { params: marketParam, body: jsonBody(MarketInputSchema) },
@@ -73,6 +74,7 @@ export function marketRoutes(deps: AppDeps) {
           200: jsonContent(MarketSchema, 'Updated'),
           201: jsonContent(MarketSchema, 'Created'),
           ...commonErrors,
+          ...notFoundError,
           ...preconditionErrors,
         },
       }),
@@ -82,7 +84,13 @@ export function marketRoutes(deps: AppDeps) {
           .header('if-match')
           ?.split(',')
           .map((v) => v.trim());
-        const { row, created } = await putMarket(serviceContext(deps), market, c.req.valid('json'), ifMatch);
+        const { row, created } = await putMarketAs(
+          serviceContext(deps, actorOf(c)),
+          c.var.principal,
+          market,
+          c.req.valid('json'),
+          ifMatch,
+        );
         c.header('etag', marketEtag(row));
         if (created) {
           c.header('location', `/v1/markets/${row.code}`);

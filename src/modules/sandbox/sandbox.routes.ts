@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { authorize } from '../../http/auth.ts';
-import { safeText } from '../../http/safe-input.ts';
 import {
   commonErrors,
   createRouter,
@@ -10,6 +9,8 @@ import {
   notFoundError,
   security,
 } from '../../http/openapi.ts';
+import { actorOf } from '../../http/principal.ts';
+import { safeText } from '../../http/safe-input.ts';
 import { LanguageTag } from '../markets/markets.schemas.ts';
 import { forceSandboxDecision, SANDBOX_DECISIONS } from './sandbox.service.ts';
 
@@ -51,7 +52,7 @@ export function sandboxRoutes(deps: AppDeps) {
     }),
     async (c) =>
       c.json(
-        await forceSandboxDecision(serviceContext(deps), c.req.valid('json'), c.var.principal.keyId),
+        await forceSandboxDecision(serviceContext(deps, actorOf(c)), c.req.valid('json'), c.var.principal),
         200,
       ),
   );
