@@ -1,13 +1,19 @@
 import { z } from 'zod';
+import type { ServedVersion } from '../../domain/served-version.ts';
 import { AppError } from '../../errors.ts';
 import type { Principal } from '../../http/principal.ts';
 import { zodFieldErrors } from '../../http/problem.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
 import { type RenderResult, renderServed, resolveServed } from './render.service.ts';
-import type { ServedVersion } from '../../domain/served-version.ts';
 import type { ServingIndex } from './serving-index.ts';
 
 export const MAX_BATCH_RECIPIENTS = 10_000;
+/** A template declares at most 50 variables; a recipient may not send more names than that. */
+export const MAX_RECIPIENT_VARIABLES = 50;
+/** Variables over the whole batch: 10 per recipient of a full batch. */
+export const MAX_BATCH_VARIABLES = 100_000;
+/** Undeclared names quoted per recipient: enough to spot a typo, never an echo of the request. */
+const QUOTED_UNDECLARED = 5;
 
 export const RecipientSchema = z
   .object({
@@ -16,9 +22,57 @@ export const RecipientSchema = z
       .string()
       .regex(/^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$/)
       .optional(),
-    variables: z.record(z.string(), z.unknown()).default({}),
+    // Checked as a whole, so a problem never quotes a caller's arbitrary key back.
+    variables: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .refine((variables) => Object.keys(variables).length <= MAX_RECIPIENT_VARIABLES, {
+        message: `at most ${MAX_RECIPIENT_VARIABLES} variables`,
+      })
+      .refine((variables) => Object.keys(variables).every((name) => name.length <= 64), {
+        message: 'variable names have at most 64 characters',
+      }),
   })
   .strict();
+
+/** Refuses, before any rendering, a batch carrying more variables than any sensible send needs. */
+export function assertBatchSize(recipients: unknown[]): void {
+  let total = 0;
+  for (const recipient of recipients) {
+    const variables: unknown =
+      typeof recipient === 'object' && recipient !== null ? Reflect.get(recipient, 'variables') : undefined;
+    if (typeof variables === 'object' && variables !== null) total += Object.keys(variables).length;
+  }
+  if (total > MAX_BATCH_VARIABLES) {
+    throw new AppError('validation-failed', {
+      errors: [
+        {
+          path: '/recipients',
+          message: `${total} variables in one batch; at most ${MAX_BATCH_VARIABLES} (split the batch)`,
+        },
+      ],
+    });
+  }
+}
+
+/**
+ * Names the served template does not declare: 422 invalid-variables, as `POST /v1/render` answers,
+ * quoting a few of them and counting the rest.
+ */
+function assertDeclared(declared: ReadonlySet<string>, variables: Record<string, unknown>): void {
+  const undeclared = Object.keys(variables).filter((name) => !declared.has(name));
+  if (!undeclared.length) return;
+  const errors = undeclared
+    .slice(0, QUOTED_UNDECLARED)
+    .map((name) => ({ path: `/variables/${name}`, message: 'not a variable of this template' }));
+  if (undeclared.length > QUOTED_UNDECLARED) {
+    errors.push({
+      path: '/variables',
+      message: `${undeclared.length - QUOTED_UNDECLARED} more variables this template does not declare`,
+    });
+  }
+  throw new AppError('invalid-variables', { errors });
+}
 
 export interface BatchRequest {
   template: string;
@@ -41,13 +95,18 @@ export function* renderBatch(
   principal: Principal,
   request: BatchRequest,
 ): Generator<BatchItem> {
-  const resolved = new Map<string, { served: ServedVersion; requestedLanguage: string } | AppError>();
+  const resolved = new Map<
+    string,
+    { served: ServedVersion; requestedLanguage: string; declared: ReadonlySet<string> } | AppError
+  >();
   const resolve = (language: string | undefined) => {
     const cacheKey = language ?? '';
     let hit = resolved.get(cacheKey);
     if (!hit) {
       try {
-        hit = resolveServed(index, principal, { ...request, language });
+        const found = resolveServed(index, principal, { ...request, language });
+        const template = index.templates.get(found.served.templateKey);
+        hit = { ...found, declared: new Set(template?.variables.map((variable) => variable.name)) };
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         hit = error;
@@ -61,7 +120,8 @@ export function* renderBatch(
     try {
       const parsed = RecipientSchema.safeParse(request.recipients[i]);
       if (!parsed.success) throw new AppError('validation-failed', { errors: zodFieldErrors(parsed.error) });
-      const { served, requestedLanguage } = resolve(parsed.data.language);
+      const { served, requestedLanguage, declared } = resolve(parsed.data.language);
+      assertDeclared(declared, parsed.data.variables);
       yield {
         index: i,
         status: 200,

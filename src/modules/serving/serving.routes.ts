@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createRoute, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import type { AppDeps } from '../../context.ts';
@@ -18,7 +19,7 @@ import { problemBody, zodFieldErrors } from '../../http/problem.ts';
 import { translatorFor } from '../../i18n.ts';
 import { LanguageTag, MarketCode, marketParam } from '../markets/markets.schemas.ts';
 import { TemplateKey } from '../templates/templates.schemas.ts';
-import { MAX_BATCH_RECIPIENTS, renderBatch } from './batch.service.ts';
+import { assertBatchSize, MAX_BATCH_RECIPIENTS, renderBatch } from './batch.service.ts';
 import { marketBundle } from './bundles.service.ts';
 import { renderRequest } from './render.service.ts';
 
@@ -128,6 +129,9 @@ const BundleSchema = z
 
 /** Items are written as they are rendered, a chunk at a time, so a 10,000-recipient answer is never held whole. */
 const BATCH_CHUNK = 250;
+/** The longest a batch holds the event loop, checked every few recipients. */
+const BATCH_SLICE_MS = 5;
+const BATCH_YIELD_CHECK = 16;
 
 const renderRoute = createRoute({
   method: 'post',
@@ -161,6 +165,8 @@ export function servingRoutes(deps: AppDeps) {
         operationId: 'renderBatch',
         tags: ['Serving'],
         summary: 'Render for up to 10,000 recipients: one result or one problem per recipient, in order',
+        description:
+          'At most 10,000 recipients and 100,000 variables in all (422 otherwise; the body is capped at 32 MB, 413). A recipient sending more than 50 variables, or one its template does not declare, gets its own 422 problem (invalid-variables quotes up to 5 undeclared names).',
         security,
         middleware: [senders] as const,
         request: { body: jsonBody(BatchRequestSchema) },
@@ -168,6 +174,7 @@ export function servingRoutes(deps: AppDeps) {
       }),
       (c) => {
         const request = c.req.valid('json');
+        assertBatchSize(request.recipients);
         const t = translatorFor(deps.i18n, c.req.header('accept-language'));
         const items = renderBatch(deps.serving, deps.providers, c.var.principal, request);
         c.header('content-type', 'application/json; charset=utf-8');
@@ -175,6 +182,7 @@ export function servingRoutes(deps: AppDeps) {
           await out.write('{"items":[');
           let chunk = '';
           let count = 0;
+          let sliceStart = performance.now();
           for (const item of items) {
             const json =
               'result' in item
@@ -189,6 +197,12 @@ export function servingRoutes(deps: AppDeps) {
             if (count % BATCH_CHUNK === 0) {
               await out.write(chunk);
               chunk = '';
+            }
+            // Rendering is synchronous: hand the event loop back now and then so other requests
+            // (renders, health checks) are answered while a large batch is under way.
+            if (count % BATCH_YIELD_CHECK === 0 && performance.now() - sliceStart >= BATCH_SLICE_MS) {
+              await yieldToEventLoop();
+              sliceStart = performance.now();
             }
           }
           await out.write(`${chunk}]}`);
