@@ -92,7 +92,10 @@ export function createJobQueue(
           return jobs.map((job, i) => {
             const outcome = outcomes[i];
             if (outcome?.status === 'rejected') {
-              options.log.error({ err: outcome.reason, queue, jobId: job.id }, 'job failed; pg-boss retries it');
+              options.log.error(
+                { err: outcome.reason, queue, jobId: job.id },
+                'job failed; pg-boss retries it',
+              );
               return { id: job.id, status: 'failed' as const };
             }
             return { id: job.id, status: 'completed' as const };

@@ -17,7 +17,12 @@ const SWEEP_LIMIT = 1000;
  */
 export async function verifyVersionStatus(ctx: ServiceContext, job: VerifyStatusJob): Promise<void> {
   const [version] = await ctx.db.select().from(versions).where(eq(versions.id, job.versionId));
-  if (!version?.provider || !version.providerAccount || !version.providerTemplateName || !version.providerLanguageCode)
+  if (
+    !version?.provider ||
+    !version.providerAccount ||
+    !version.providerTemplateName ||
+    !version.providerLanguageCode
+  )
     return;
   const provider = ctx.providers.find(version.provider);
   if (!provider) return;
@@ -78,7 +83,9 @@ export async function reconcile(ctx: ServiceContext): Promise<number> {
     .orderBy(sql`${versions.statusCheckedAt} asc nulls first`)
     .limit(SWEEP_LIMIT);
   for (const { id } of due) {
-    await ctx.queue.send(QUEUES.verifyStatus, { versionId: id } satisfies VerifyStatusJob, { singletonKey: id });
+    await ctx.queue.send(QUEUES.verifyStatus, { versionId: id } satisfies VerifyStatusJob, {
+      singletonKey: id,
+    });
   }
   return due.length;
 }

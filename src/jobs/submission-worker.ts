@@ -14,13 +14,13 @@ import {
 import { getTemplate } from '../modules/templates/templates.service.ts';
 import { contentOf } from '../modules/versions/version-lint.service.ts';
 import type { SubmitJob } from '../modules/versions/versions.service.ts';
-import { missingProviderSettings } from '../providers/provider-config.ts';
 import {
   type ProviderAdapter,
   ProviderError,
   type ProviderTemplate,
   type SubmitRequest,
 } from '../providers/provider.ts';
+import { missingProviderSettings } from '../providers/provider-config.ts';
 import { QUEUES } from './queue.ts';
 
 const ACTOR = 'submission-worker';

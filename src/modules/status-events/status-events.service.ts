@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
 import { events, statusDeliveries, versions } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
 import {
@@ -8,9 +8,9 @@ import {
   normaliseProviderStatus,
   type VersionStatus,
 } from '../../domain/lifecycle.ts';
-import { QUEUES, type VerifyStatusJob } from '../../jobs/queue.ts';
 import { decodeIntegerCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
+import { QUEUES, type VerifyStatusJob } from '../../jobs/queue.ts';
 
 export type VersionRow = typeof versions.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
@@ -123,7 +123,8 @@ type Effect = EventRow['effect'];
 function locate(input: ProviderLocator) {
   if (input.versionId) return eq(versions.id, input.versionId);
   const provider = eq(versions.provider, input.provider ?? '');
-  if (input.providerTemplateId) return and(provider, eq(versions.providerTemplateId, input.providerTemplateId));
+  if (input.providerTemplateId)
+    return and(provider, eq(versions.providerTemplateId, input.providerTemplateId));
   return and(
     provider,
     input.providerAccount ? eq(versions.providerAccount, input.providerAccount) : undefined,
@@ -162,16 +163,38 @@ async function claimDelivery(
 /**
  * What a provider's status does to a version. Only transitions domain.md allows are applied; an
  * impossible one, or one tied in provider time with the current state, is a doubt the provider must
- * settle by a status read (`verify`). Older news is kept but changes nothing (`stale`).
+ * settle by a status read (`verify`). Older news is kept but changes nothing (`stale`). Times are
+ * compared only with a state the provider set: our own steps (submit, the create answer, appeal)
+ * carry our clock, which a provider's whole-second timestamps cannot be ordered against.
  */
-function effectOf(version: VersionRow, mapped: VersionStatus | null, input: ProviderStatusEvent): Effect | 'unchanged' {
-  if (mapped === null) return NOTED_PROVIDER_STATUSES.has(normaliseProviderStatus(input.providerStatus)) ? 'noted' : 'unmapped';
+function effectOf(
+  version: VersionRow,
+  mapped: VersionStatus | null,
+  input: ProviderStatusEvent,
+  currentIsOurs: boolean,
+): Effect | 'unchanged' {
+  if (mapped === null)
+    return NOTED_PROVIDER_STATUSES.has(normaliseProviderStatus(input.providerStatus)) ? 'noted' : 'unmapped';
   if (version.status === 'draft') return 'stale';
-  if (mapped === version.status) return input.occurredAt >= version.statusAt ? 'unchanged' : 'stale';
+  if (mapped === version.status)
+    return currentIsOurs || input.occurredAt >= version.statusAt ? 'unchanged' : 'stale';
   if (input.authoritative) return 'applied';
-  if (input.occurredAt < version.statusAt) return 'stale';
-  if (input.occurredAt.getTime() === version.statusAt.getTime()) return 'verify';
+  if (!currentIsOurs) {
+    if (input.occurredAt < version.statusAt) return 'stale';
+    if (input.occurredAt.getTime() === version.statusAt.getTime()) return 'verify';
+  }
   return canTransition(version.status, mapped) ? 'applied' : 'verify';
+}
+
+/** Whether the version's current status was set by Vetted itself rather than reported by the provider. */
+async function currentStatusIsOurs(tx: ServiceContext, version: VersionRow): Promise<boolean> {
+  const [last] = await tx.db
+    .select({ source: events.source })
+    .from(events)
+    .where(and(eq(events.versionId, version.id), eq(events.effect, 'applied')))
+    .orderBy(desc(events.id))
+    .limit(1);
+  return last?.source === 'api';
 }
 
 /** Provider facts kept on the version whatever the status does: its id, category and quality. */
@@ -197,12 +220,15 @@ export async function ingestProviderStatus(
     if (typeof version === 'string') return { outcome: version };
 
     const mapped = mapProviderStatus(input.providerStatus);
-    const effect = effectOf(version, mapped, input);
+    const effect = effectOf(version, mapped, input, await currentStatusIsOurs(tx, version));
     const facts = providerFacts(input);
     const checked = input.authoritative ? { statusCheckedAt: tx.clock() } : {};
     if (effect === 'unchanged') {
       if (Object.keys(facts).length || input.authoritative) {
-        await tx.db.update(versions).set({ ...facts, ...checked }).where(eq(versions.id, version.id));
+        await tx.db
+          .update(versions)
+          .set({ ...facts, ...checked })
+          .where(eq(versions.id, version.id));
         if (Object.keys(facts).length) await onCommit(tx, () => tx.changes.variantChanged(version));
       }
       return { outcome: 'unchanged', version };
@@ -247,7 +273,8 @@ export async function ingestProviderStatus(
         ...checked,
         status: mapped,
         // A status read has no provider time of its own; it stands for "now", after everything known.
-        statusAt: input.authoritative && input.occurredAt < version.statusAt ? version.statusAt : input.occurredAt,
+        statusAt:
+          input.authoritative && input.occurredAt < version.statusAt ? version.statusAt : input.occurredAt,
         revision: version.revision + 1,
         updatedAt: tx.clock(),
       })
@@ -263,7 +290,9 @@ export interface ProviderNote extends DeliveryBase {
   reason: string;
   reasonText: string;
   /** What the note changes on the version (category, announced category, quality). */
-  set: Partial<Pick<VersionRow, 'providerCategory' | 'pendingCategory' | 'pendingCategoryAt' | 'qualityScore'>>;
+  set: Partial<
+    Pick<VersionRow, 'providerCategory' | 'pendingCategory' | 'pendingCategoryAt' | 'qualityScore'>
+  >;
 }
 
 /**

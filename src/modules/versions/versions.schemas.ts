@@ -86,8 +86,19 @@ export const SubmissionSchema = z
     providerTemplateName: z.string(),
     providerLanguageCode: z.string(),
     providerTemplateId: z.string().nullable(),
-    providerCategory: z.string().nullable(),
+    providerCategory: z.string().nullable().openapi({
+      description: 'The category the provider assigned; it may differ from the template’s',
+    }),
+    pendingCategory: z.string().optional().openapi({
+      description: 'A category change the provider announced, in force from pendingCategoryAt',
+    }),
+    pendingCategoryAt: z.string().nullable().optional(),
+    qualityScore: z.string().nullable().openapi({ description: 'The provider’s quality rating (GREEN, YELLOW, RED, UNKNOWN)' }),
     parameterFormat: z.enum(['named', 'positional']),
+    parameterMapping: z
+      .object({ header: z.array(z.string()), body: z.array(z.string()), buttons: z.array(z.array(z.string())) })
+      .optional()
+      .openapi({ description: 'Positional submissions: the variable behind each {{n}}, per component' }),
     submittedAt: z.string().nullable(),
     attempts: z.number().int(),
     lastError: z.string().optional(),

@@ -65,7 +65,15 @@ export function toVersionView(row: VersionRow, findings: LintFindingView[]) {
             providerLanguageCode: row.providerLanguageCode,
             providerTemplateId: row.providerTemplateId,
             providerCategory: row.providerCategory,
+            ...(row.pendingCategory
+              ? {
+                  pendingCategory: row.pendingCategory,
+                  pendingCategoryAt: row.pendingCategoryAt?.toISOString() ?? null,
+                }
+              : {}),
+            qualityScore: row.qualityScore,
             parameterFormat: row.parameterFormat ?? 'named',
+            ...(row.parameterMapping ? { parameterMapping: row.parameterMapping } : {}),
             submittedAt: row.submittedAt?.toISOString() ?? null,
             attempts: row.attempts,
             ...(row.lastError ? { lastError: row.lastError } : {}),

@@ -5,14 +5,20 @@ import { AppError } from '../../errors.ts';
 import { createRouter, jsonContent, problemResponseSpec } from '../../http/openapi.ts';
 import { zodFieldErrors } from '../../http/problem.ts';
 import { parseGupshupWebhook } from '../../providers/gupshup/gupshup-webhook.ts';
-import { parseMetaWebhook, sameSecret, verifyMetaHandshake, verifyMetaSignature } from '../../providers/meta/meta-webhook.ts';
+import {
+  parseMetaWebhook,
+  sameSecret,
+  verifyMetaHandshake,
+  verifyMetaSignature,
+} from '../../providers/meta/meta-webhook.ts';
 import { ingestGupshupEvents, ingestMetaEvents } from './webhooks.service.ts';
 
 const ReportSchema = z
   .object({
     received: z.number().int().openapi({ description: 'Changes found in the delivery' }),
     outcomes: z.record(z.string(), z.number().int()).openapi({
-      description: 'How many changes had each effect: applied, stale, duplicate, noted, verify, unknown-version…',
+      description:
+        'How many changes had each effect: applied, stale, duplicate, noted, verify, unknown-version…',
     }),
   })
   .openapi('WebhookReport');
@@ -54,7 +60,8 @@ export function webhookRoutes(deps: AppDeps) {
         path: '/v1/webhooks/meta',
         operationId: 'verifyMetaWebhook',
         tags: ['Webhooks'],
-        summary: "Meta's subscription handshake: echoes hub.challenge when hub.verify_token is META_VERIFY_TOKEN",
+        summary:
+          "Meta's subscription handshake: echoes hub.challenge when hub.verify_token is META_VERIFY_TOKEN",
         request: {
           query: z.object({
             'hub.mode': z.string().max(100).optional(),
@@ -95,7 +102,8 @@ export function webhookRoutes(deps: AppDeps) {
           throw new AppError('unauthorized');
         }
         const { events, ignored } = parseDelivery(new TextDecoder().decode(raw), parseMetaWebhook);
-        if (ignored.length) deps.log.info({ ignored }, 'Meta webhook: changes of fields Vetted does not read');
+        if (ignored.length)
+          deps.log.info({ ignored }, 'Meta webhook: changes of fields Vetted does not read');
         return c.json(await ingestMetaEvents(serviceContext(deps), events), 200);
       },
     )
@@ -105,17 +113,24 @@ export function webhookRoutes(deps: AppDeps) {
         path: '/v1/webhooks/gupshup/{token}',
         operationId: 'receiveGupshupWebhook',
         tags: ['Webhooks'],
-        summary: "Gupshup template events (the app's callback URL, with GUPSHUP_WEBHOOK_TOKEN as the last segment)",
+        summary:
+          "Gupshup template events (the app's callback URL, with GUPSHUP_WEBHOOK_TOKEN as the last segment)",
         description:
           'Gupshup does not sign its callbacks: the path token authenticates the delivery, and each status is applied only as Gupshup confirms it when the template is read back.',
         request: {
-          params: z.object({ token: z.string().max(500).openapi({ param: { name: 'token', in: 'path' } }) }),
+          params: z.object({
+            token: z
+              .string()
+              .max(500)
+              .openapi({ param: { name: 'token', in: 'path' } }),
+          }),
         },
         responses: { 200: jsonContent(ReportSchema, 'Ingested'), ...providerErrors },
       }),
       async (c) => {
         const expected = deps.config.GUPSHUP_WEBHOOK_TOKEN;
-        if (!expected || !sameSecret(c.req.valid('param').token, expected)) throw new AppError('unauthorized');
+        if (!expected || !sameSecret(c.req.valid('param').token, expected))
+          throw new AppError('unauthorized');
         const { events } = parseDelivery(await c.req.text(), parseGupshupWebhook);
         return c.json(await ingestGupshupEvents(serviceContext(deps), events), 200);
       },

@@ -50,9 +50,18 @@ function noteOf(event: Extract<ParsedProviderEvent, { kind: 'category' | 'qualit
 }
 
 /** Meta's webhook changes, each ingested on its own: one bad change never loses the others. */
-export async function ingestMetaEvents(ctx: ServiceContext, events: ParsedProviderEvent[]): Promise<WebhookReport> {
+export async function ingestMetaEvents(
+  ctx: ServiceContext,
+  events: ParsedProviderEvent[],
+): Promise<WebhookReport> {
   return report(events, (event) => {
-    const common = { ...locatorOf('meta', event), source: 'webhook' as const, occurredAt: event.occurredAt, raw: event.raw, dedupeKey: event.dedupeKey };
+    const common = {
+      ...locatorOf('meta', event),
+      source: 'webhook' as const,
+      occurredAt: event.occurredAt,
+      raw: event.raw,
+      dedupeKey: event.dedupeKey,
+    };
     if (event.kind === 'status') {
       return ingestProviderStatus(ctx, {
         ...common,
@@ -113,7 +122,10 @@ export async function ingestGupshupEvents(
         providerTemplateId: version.providerTemplateId,
       });
     } catch (error) {
-      ctx.log.warn({ err: error, versionId: version.id }, 'Gupshup read-back failed; a status read is queued');
+      ctx.log.warn(
+        { err: error, versionId: version.id },
+        'Gupshup read-back failed; a status read is queued',
+      );
       await ctx.queue.send(QUEUES.verifyStatus, { versionId: version.id } satisfies VerifyStatusJob, {
         singletonKey: version.id,
       });
