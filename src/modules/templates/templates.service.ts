@@ -1,4 +1,4 @@
-if (changes.variables !== undefined || changes.archived) assertCoversVariants(principal, scope.rows);import { and, asc, eq, exists, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { markets, templates, versions } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
 import type { TemplateCategory, TemplateVariable } from '../../domain/content.ts';
@@ -85,7 +85,7 @@ export async function listTemplates(
     if (filter.market) variantConditions.push(eq(versions.market, filter.market));
     if (filter.language) variantConditions.push(eq(versions.language, filter.language));
     // Filters look only at variants the key may see, so they reveal nothing of the others.
-
+    if (principal.markets) variantConditions.push(inArray(versions.market, principal.markets));
     if (principal.languages) variantConditions.push(inArray(versions.language, principal.languages));
     if (filter.status) {
       // The status filter looks at each variant's newest version only.
@@ -240,7 +240,7 @@ async function bumpTemplate(
   return withTransaction(ctx, async (tx) => {
     const scope = await variantScope(tx, current.key);
     // A description is read by people only; variables and archiving change what every variant serves.
-    
+    if (changes.variables !== undefined || changes.archived) assertCoversVariants(principal, scope.rows);
     const [row] = await tx.db
       .update(templates)
       .set({ ...changes, revision: sql`${templates.revision} + 1`, updatedAt: tx.clock() })
