@@ -81,8 +81,11 @@ async function findRows(ctx: ServiceContext, name: string, languageCode?: string
     );
 }
 
-/** How soon the review looks again when the submission has not been recorded yet. */
+/** How soon the review looks again when the submission has not been recorded yet, doubling each time. */
 const REVIEW_RETRY_MS = 200;
+const REVIEW_RETRY_MAX_MS = 10_000;
+/** About ten minutes of waiting: longer than a crashed worker's job takes to come back. */
+const REVIEW_MAX_WAITS = 70;
 
 /**
  * The background review: lint errors → INVALID_FORMAT, promotional utility → INCORRECT_CATEGORY,
@@ -104,8 +107,12 @@ export async function runSandboxReview(ctx: ServiceContext, job: SandboxReviewJo
         eq(versions.providerLanguageCode, row.languageCode),
       ),
     );
-  if (version?.status === 'queued') {
-    await ctx.queue.send(QUEUES.sandboxReview, job, { startAfter: new Date(Date.now() + REVIEW_RETRY_MS) });
+  const waits = job.waits ?? 0;
+  if ((!version || version.status === 'queued') && waits < REVIEW_MAX_WAITS) {
+    const delay = Math.min(REVIEW_RETRY_MAX_MS, REVIEW_RETRY_MS * 2 ** waits);
+    await ctx.queue.send(QUEUES.sandboxReview, { ...job, waits: waits + 1 } satisfies SandboxReviewJob, {
+      startAfter: new Date(Date.now() + delay),
+    });
     return;
   }
   const stored = storedComponents.parse(row.components);

@@ -18,6 +18,8 @@ export interface SandboxReviewJob {
   account: string;
   name: string;
   languageCode: string;
+  /** How often the review already waited for the submission to be recorded. */
+  waits?: number;
 }
 
 type SandboxRow = typeof sandboxTemplates.$inferSelect;
