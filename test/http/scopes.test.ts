@@ -184,17 +184,23 @@ describe('a template-level change needs scope over every variant (finding 3)', (
 });
 
 describe('lists and lint show only what is in scope (finding 4)', () => {
-  it('never returns an RU-only template to a TR/tr translator, whatever the filters', async () => {
+  it('never returns an RU-only template to keys limited to TR or to tr, whatever the filters', async () => {
     const ruOnly = await createTemplate(vt);
     await createDraft(vt, ruOnly, { body: RUSSIAN_BODY }, 'RU', 'ru');
-    const { key: translator } = await createKey({ role: 'translator', markets: ['TR'], languages: ['tr'] });
+    const keys = [
+      (await createKey({ role: 'translator', markets: ['TR'], languages: ['tr'] })).key,
+      (await createKey({ role: 'viewer', markets: ['TR'] })).key,
+      (await createKey({ role: 'viewer', languages: ['tr'] })).key,
+    ];
     for (const query of ['market=RU&status=draft', 'market=RU', 'language=ru', 'status=draft']) {
-      const res = await vt.request('GET', `/v1/templates?limit=200&${query}`, { key: translator });
-      expect(res.status).toBe(200);
-      expect(
-        res.body.items.map((t: { key: string }) => t.key),
-        query,
-      ).not.toContain(ruOnly);
+      for (const key of keys) {
+        const res = await vt.request('GET', `/v1/templates?limit=200&${query}`, { key });
+        expect(res.status).toBe(200);
+        expect(
+          res.body.items.map((t: { key: string }) => t.key),
+          query,
+        ).not.toContain(ruOnly);
+      }
       const admin = await vt.request('GET', `/v1/templates?limit=200&${query}`);
       expect(
         admin.body.items.map((t: { key: string }) => t.key),
