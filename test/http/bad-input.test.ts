@@ -128,6 +128,13 @@ const STORED_TEXT_CASES: Case[] = [
   ['?q=%00', 'GET', () => '/v1/templates?q=%00', () => ({}), '/q'],
   ['an audit filter of %00', 'GET', () => '/v1/audit?objectId=%00', () => ({}), '/objectId'],
   [
+    'a NUL in the path of an idempotent submit (its answer is stored)',
+    'POST',
+    () => `${versionsPath(draftKey, 'TR', '%00')}/1/submit`,
+    () => ({ headers: { 'idempotency-key': 'nul-in-path' } }),
+    '/language',
+  ],
+  [
     'a cursor decoding to a NUL byte',
     'GET',
     () => `/v1/templates?cursor=${cursorOf('\u0000')}`,
