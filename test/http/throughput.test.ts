@@ -5,7 +5,8 @@ import { useTestVetted, waitFor } from '../support/harness.ts';
 const vt = useTestVetted({ env: { SANDBOX_REVIEW_DELAY_MS: '0', JOB_POLL_INTERVAL_MS: '500' } });
 
 describe('a market launch', () => {
-  // One job per 500 ms poll took 50 s for 100 submissions and as long again for their reviews.
+  // One job per 500 ms poll took 50 s for 100 submissions and as long again for their reviews;
+  // the bound leaves room for a loaded CI machine.
   it('takes a hundred submissions through submission and review in seconds, not minutes', async () => {
     const key = await createTemplate(vt);
     const bodies = Array.from(
@@ -21,7 +22,7 @@ describe('a market launch', () => {
     await waitFor(async () => {
       const statuses = await Promise.all(numbers.map((n) => getStatus(vt, key, n)));
       return statuses.every((s) => s === 'approved' || s === 'rejected');
-    }, 40_000);
-    expect(Date.now() - started).toBeLessThan(40_000);
-  });
+    }, 60_000);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 90_000);
 });
