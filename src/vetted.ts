@@ -3,18 +3,18 @@ import { type Database, openPglite, openPostgres } from '../db/database.ts';
 import { ChangeFeed } from './change-feed.ts';
 import type { Config } from './config.ts';
 import { type AppDeps, type Clock, serviceContext } from './context.ts';
+import { RateLimits } from './http/rate-limit.ts';
 import { createI18n } from './i18n.ts';
 import { createJobQueue } from './jobs/queue.ts';
 import { startWorkers } from './jobs/workers.ts';
-import { RateLimits } from './http/rate-limit.ts';
 import { ApiKeyStore } from './modules/api-keys/api-key-store.ts';
 import { ensureBootstrapAdmin } from './modules/api-keys/api-keys.service.ts';
 import { misconfiguredMarkets, seedMarkets } from './modules/markets/markets.service.ts';
 import { ServingIndex } from './modules/serving/serving-index.ts';
-import { ProviderRegistry } from './providers/registry.ts';
 import { createGupshupProvider } from './providers/gupshup/gupshup-provider.ts';
 import { createMetaProvider } from './providers/meta/meta-provider.ts';
 import { gupshupAppToken, metaAccessToken } from './providers/provider-config.ts';
+import { ProviderRegistry } from './providers/registry.ts';
 import { createSandboxProvider } from './providers/sandbox/sandbox-provider.ts';
 
 export interface Vetted {

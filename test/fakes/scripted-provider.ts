@@ -36,7 +36,10 @@ export class ScriptedProvider implements ProviderAdapter {
     const step = this.script.shift() ?? 'ok';
     const id = `${request.account}/${request.name}/${request.languageCode}`;
     if (this.templates.has(id)) {
-      throw new ProviderError('Content in this language already exists', { transient: false, duplicate: true });
+      throw new ProviderError('Content in this language already exists', {
+        transient: false,
+        duplicate: true,
+      });
     }
     if (typeof step === 'object') {
       throw new ProviderError(step.transient ? 'HTTP 503 from the provider' : 'HTTP 400: invalid parameter', {

@@ -226,9 +226,9 @@ describe('provider events out of order and repeated', () => {
       expect(fromWebhooks).toHaveLength(outcomes.filter((o) => o !== 'unchanged').length);
       // A transition the lifecycle does not allow (pending → paused) is not applied: it asks the provider.
       if (ordering.indexOf('PAUSED') < ordering.indexOf('APPROVED')) {
-        expect(fromWebhooks.find((e) => e.toStatus === 'paused' || e.providerStatus === 'PAUSED')?.effect).toBe(
-          'verify',
-        );
+        expect(
+          fromWebhooks.find((e) => e.toStatus === 'paused' || e.providerStatus === 'PAUSED')?.effect,
+        ).toBe('verify');
       }
 
       // The whole sequence redelivered later still makes at most one event per delivery.
@@ -274,7 +274,12 @@ describe('provider events out of order and repeated', () => {
     expect(second.outcome).toBe('verify');
     await waitFor(async () => (await getStatus(vt, key, 1)) === 'rejected');
     const read = (await eventsOf(id)).at(-1);
-    expect(read).toMatchObject({ source: 'poll', toStatus: 'rejected', effect: 'applied', reason: 'INVALID_FORMAT' });
+    expect(read).toMatchObject({
+      source: 'poll',
+      toStatus: 'rejected',
+      effect: 'applied',
+      reason: 'INVALID_FORMAT',
+    });
   });
 
   it('ends approved when APPROVED is the newest of the events, whatever arrives after it', async () => {

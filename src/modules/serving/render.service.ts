@@ -4,10 +4,10 @@ import {
   renderedLengthProblems,
   sendTimeValueProblems,
 } from '../../domain/render.ts';
+import type { ServedVersion } from '../../domain/served-version.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import { inScope, type Principal } from '../../http/principal.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
-import type { ServedVersion } from '../../domain/served-version.ts';
 import type { ServingIndex } from './serving-index.ts';
 
 export interface RenderRequest {

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/database.ts';
 import { markets, templates, versions } from '../../../db/schema/index.ts';
+import type { VersionContent } from '../../domain/content.ts';
 import type { VersionStatus } from '../../domain/lifecycle.ts';
 import { compileContent } from '../../domain/render.ts';
-import type { VersionContent } from '../../domain/content.ts';
 import type { ServedVersion } from '../../domain/served-version.ts';
 import { createValueFormatter, type ValueFormatter } from '../../domain/variable-values.ts';
 
@@ -16,7 +16,6 @@ export interface VariantRef {
   market: string;
   language: string;
 }
-
 
 export interface VariantState {
   version: number;

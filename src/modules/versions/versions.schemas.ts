@@ -27,7 +27,11 @@ export const ButtonSchema = z
 // Length limits are lint findings (so a draft can be saved and fixed); the caps leave a margin over them.
 // Only the body may break lines; hidden characters are a lint warning, control characters a 422.
 const contentFields = {
-  header: safeText().max(DRAFT_TEXT_CAPS.header).nullable().optional().openapi({ description: 'Text header, ≤ 60 characters' }),
+  header: safeText()
+    .max(DRAFT_TEXT_CAPS.header)
+    .nullable()
+    .optional()
+    .openapi({ description: 'Text header, ≤ 60 characters' }),
   body: safeText('text')
     .max(DRAFT_TEXT_CAPS.body)
     .openapi({ description: 'Handlebars text with named variables, ≤ 1024 characters' }),
@@ -93,10 +97,17 @@ export const SubmissionSchema = z
       description: 'A category change the provider announced, in force from pendingCategoryAt',
     }),
     pendingCategoryAt: z.string().nullable().optional(),
-    qualityScore: z.string().nullable().openapi({ description: 'The provider’s quality rating (GREEN, YELLOW, RED, UNKNOWN)' }),
+    qualityScore: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The provider’s quality rating (GREEN, YELLOW, RED, UNKNOWN)' }),
     parameterFormat: z.enum(['named', 'positional']),
     parameterMapping: z
-      .object({ header: z.array(z.string()), body: z.array(z.string()), buttons: z.array(z.array(z.string())) })
+      .object({
+        header: z.array(z.string()),
+        body: z.array(z.string()),
+        buttons: z.array(z.array(z.string())),
+      })
       .optional()
       .openapi({ description: 'Positional submissions: the variable behind each {{n}}, per component' }),
     submittedAt: z.string().nullable(),
