@@ -45,29 +45,59 @@ function asDrizzleExecutor(db: DbOrTx): DrizzleTransactionLike {
   return db as unknown as DrizzleTransactionLike;
 }
 
+/**
+ * The lease on a job being worked: its worker refreshes the heartbeat every 5 s, and a job whose
+ * heartbeat is 10 s old (pg-boss's shortest) belongs to a worker that died (SIGKILL, a lost host)
+ * and goes back to the queue. pg-boss notices lapsed heartbeats in its supervision pass, which
+ * runs every minute by default; every 5 s here, so a killed instance's jobs run again about 15 s
+ * later rather than 90 s. The job table does not say which instance holds a job, so a restart
+ * cannot reclaim its predecessor's jobs any sooner without risking a job another instance is
+ * still working on.
+ */
+const LEASE = { heartbeatSeconds: 10, superviseIntervalSeconds: 5 } as const;
+
+const QUEUE_OPTIONS = {
+  retryLimit: UNEXPECTED_FAILURE_RETRIES,
+  retryDelay: 2,
+  retryBackoff: true,
+  retryDelayMax: 600,
+  expireInSeconds: 120,
+  heartbeatSeconds: LEASE.heartbeatSeconds,
+};
+
 export function createJobQueue(
   database: Database,
   options: { pollIntervalMs: number; log: Logger },
 ): JobQueue {
+  const supervision = {
+    superviseIntervalSeconds: LEASE.superviseIntervalSeconds,
+    monitorIntervalSeconds: LEASE.superviseIntervalSeconds,
+  };
   const boss =
     database.kind === 'pglite'
-      ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', schema: 'pgboss', schedule: false })
-      : new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, schedule: false });
+      ? new PgBoss({
+          db: fromPglite(database.pglite),
+          backend: 'pglite',
+          schema: 'pgboss',
+          schedule: false,
+          ...supervision,
+        })
+      : new PgBoss({
+          connectionString: database.url,
+          schema: 'pgboss',
+          max: 4,
+          schedule: false,
+          ...supervision,
+        });
   boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
 
   return {
     async start() {
       await boss.start();
       for (const name of Object.values(QUEUES)) {
-        await boss.createQueue(name, {
-          retryLimit: UNEXPECTED_FAILURE_RETRIES,
-          retryDelay: 2,
-          retryBackoff: true,
-          retryDelayMax: 600,
-          expireInSeconds: 120,
-          // A worker killed mid-job stops beating; its job is retried half a minute later.
-          heartbeatSeconds: 30,
-        });
+        await boss.createQueue(name, QUEUE_OPTIONS);
+        // createQueue leaves an existing queue as it was: a database made before these options changed gets them too.
+        await boss.updateQueue(name, QUEUE_OPTIONS);
       }
     },
     async send(queue, data, { db, startAfter, singletonKey } = {}) {

@@ -235,6 +235,13 @@ export class FakeMetaServer {
   pageSize: number;
   /** The category Meta assigns on create (it may differ from the one asked). */
   assignCategory: (requested: string, name: string) => string = (requested) => requested;
+  /**
+   * How long a create takes: half before the template is created, half after, so a client killed
+   * during the call may or may not have left a template behind (the kill test's crash windows).
+   */
+  createLatencyMs = 0;
+  /** Told of each template as soon as it is created, before the create is answered. */
+  onCreate: ((template: FakeTemplate) => void) | undefined;
   readonly #tokens: Set<string>;
   readonly #steps: FakeMetaStep[] = [];
   readonly #created = new Map<string, number>();
@@ -303,6 +310,10 @@ export class FakeMetaServer {
     Object.assign(template, { status, ...extra });
   }
 
+  #pause(ms: number): Promise<void> {
+    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  }
+
   #take(operation: FakeOperation): FakeMetaStep | undefined {
     const index = this.#steps.findIndex((step) => step.on === undefined || step.on === operation);
     return index === -1 ? undefined : this.#steps.splice(index, 1)[0];
@@ -365,7 +376,9 @@ export class FakeMetaServer {
         return;
       }
       if (operation === 'create') {
+        await this.#pause(this.createLatencyMs / 2);
         const created = this.#create(first, body);
+        await this.#pause(this.createLatencyMs / 2);
         if (step?.kind === 'create-then-stall') return;
         send(200, { id: created.id, status: created.status, category: created.category });
       } else if (operation === 'get') send(200, this.#get(first, url.searchParams));
@@ -395,6 +408,7 @@ export class FakeMetaServer {
     this.templates.set(template.id, template);
     const key = `${template.name}/${template.language}`;
     this.#created.set(key, (this.#created.get(key) ?? 0) + 1);
+    this.onCreate?.(template);
     return template;
   }
 
