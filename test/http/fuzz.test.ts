@@ -19,8 +19,8 @@ const templateKey = await createTemplate(vt);
 await createDraft(vt, templateKey);
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
-/** Requests per route; 30-odd routes × 80 take well under a minute. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
+/** Requests per route; 30-odd routes × 300 take about ten seconds. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 interface JsonSchema {
   $ref?: string;
@@ -34,6 +34,12 @@ interface JsonSchema {
   oneOf?: JsonSchema[];
   allOf?: JsonSchema[];
   example?: unknown;
+  pattern?: string;
+  format?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
   default?: unknown;
 }
 interface Parameter {
@@ -113,6 +119,20 @@ const hostileString = fc.oneof(
   fc.string({ maxLength: 8 }).map((s) => s.repeat(2000)),
 );
 
+// Characters that must never reach the database or a recipient unnoticed.
+const HOSTILE_CHARACTERS = [
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  '\u0085',
+  '\u001b',
+  '\u2028',
+  '\u00a0'.repeat(5),
+];
+
 const hostileNumber = fc.constantFrom(
   0,
   -0,
@@ -139,50 +159,120 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(hostileString, hostileString, { maxKeys: 3 }),
 );
 
-/** Valid-ish values from the schema, with a hostile value anywhere a value goes. */
-function valueFor(raw: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
+/** A value the schema accepts, as far as a JSON schema can say (the server may still refuse it). */
+function validFor(raw: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
   const schema = resolve(raw);
-  const own = ownValueFor(schema, depth);
-  return depth > 6
-    ? hostileValue
-    : fc.oneof({ arbitrary: own, weight: 3 }, { arbitrary: hostileValue, weight: 1 });
-}
-
-function ownValueFor(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
   const choices = [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])];
-  if (choices.length) return fc.oneof(...choices.map((choice) => valueFor(choice, depth + 1)));
-  const known = [schema.example, schema.default, ...(schema.enum ?? [])].filter((v) => v !== undefined);
+  if (choices.length) return fc.oneof(...choices.map((choice) => validFor(choice, depth + 1)));
+  if (schema.enum?.length) return fc.constantFrom(...schema.enum);
+  const examples = [schema.example, schema.default].filter((v) => v !== undefined);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  const typed = (() => {
+  const typed = ((): fc.Arbitrary<unknown> => {
     switch (type) {
       case 'object': {
-        const properties = schema.properties ?? {};
-        if (Object.keys(properties).length === 0)
-          return fc.dictionary(hostileString, hostileValue, { maxKeys: 4 });
-        const shape = Object.fromEntries(
-          Object.entries(properties).map(([name, property]) => [name, valueFor(property, depth + 1)]),
-        );
-        return fc
-          .tuple(
-            fc.record(shape, { requiredKeys: schema.required ?? [] }),
-            fc.option(fc.dictionary(hostileString, hostileValue, { maxKeys: 2 }), { freq: 4 }),
-          )
-          .map(([object, extra]) => ({ ...object, ...(extra ?? {}) }));
+        const properties = Object.entries(schema.properties ?? {});
+        if (properties.length === 0 || depth > 6) return fc.constant({});
+        const shape = Object.fromEntries(properties.map(([name, p]) => [name, validFor(p, depth + 1)]));
+        return fc.record(shape, { requiredKeys: schema.required ?? [] });
       }
       case 'array':
-        return fc.array(valueFor(schema.items, depth + 1), { maxLength: 4 });
-      case 'string':
-        return hostileString;
+        return depth > 6 ? fc.constant([]) : fc.array(validFor(schema.items, depth + 1), { maxLength: 3 });
+      case 'string': {
+        if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern));
+        if (schema.format === 'uuid') return fc.uuid();
+        if (schema.format === 'date-time')
+          return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
+        const minLength = Math.min(schema.minLength ?? 1, 40);
+        return fc.string({ minLength, maxLength: Math.max(Math.min(schema.maxLength ?? 40, 40), minLength) });
+      }
       case 'integer':
+        return fc.integer({ min: schema.minimum ?? -1000, max: Math.min(schema.maximum ?? 1000, 1000) });
       case 'number':
-        return fc.oneof(hostileNumber, fc.integer());
+        return fc.double({
+          min: schema.minimum ?? -1000,
+          max: Math.min(schema.maximum ?? 1000, 1000),
+          noNaN: true,
+        });
       case 'boolean':
         return fc.boolean();
       default:
-        return hostileValue;
+        return fc.oneof(fc.string({ maxLength: 10 }), fc.integer());
     }
   })();
-  return known.length ? fc.oneof(fc.constantFrom(...known), typed) : typed;
+  return examples.length ? fc.oneof(fc.constantFrom(...examples), typed) : typed;
+}
+
+type Path = Array<string | number>;
+interface Mutation {
+  kind: 'spike' | 'replace' | 'extra';
+  at: number;
+  hostile: unknown;
+  character: string;
+}
+
+/** Every place in a JSON value, as paths, the value itself first. */
+function placesIn(value: unknown, path: Path = []): Path[] {
+  const places = [path];
+  if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value))
+      places.push(...placesIn(item, [...path, Array.isArray(value) ? Number(key) : key]));
+  return places;
+}
+
+function getAt(value: unknown, path: Path): unknown {
+  return path.reduce<unknown>(
+    (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
+    value,
+  );
+}
+
+function setAt(value: unknown, path: Path, replacement: unknown): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined) return replacement;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [...value];
+    copy[Number(head)] = setAt(copy[Number(head)], rest, replacement);
+    return copy;
+  }
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  copy[head] = setAt(copy[head], rest, replacement);
+  return copy;
+}
+
+/** One change at one place: a hostile character slipped into a string, a hostile value, or an unknown field. */
+function mutate(value: unknown, { kind, at, hostile, character }: Mutation): unknown {
+  const places = placesIn(value);
+  const strings = places.filter((path) => typeof getAt(value, path) === 'string');
+  if (kind === 'spike' && strings.length) {
+    const path = strings[at % strings.length] ?? [];
+    const text = String(getAt(value, path));
+    const index = at % (text.length + 1);
+    return setAt(value, path, text.slice(0, index) + character + text.slice(index));
+  }
+  const path = places[at % places.length] ?? [];
+  const target = getAt(value, path);
+  if (kind === 'extra' && target !== null && typeof target === 'object' && !Array.isArray(target))
+    return setAt(value, path, { ...target, [`x${character}`]: hostile });
+  return setAt(value, path, hostile);
+}
+
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constantFrom<Mutation['kind']>('spike', 'spike', 'replace', 'extra'),
+  at: fc.nat(),
+  hostile: hostileValue,
+  character: fc.constantFrom(...HOSTILE_CHARACTERS),
+});
+
+/** Mostly a valid value with one hostile change, so the change gets past every other check. */
+function valueFor(schema: JsonSchema | undefined): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    {
+      arbitrary: fc.tuple(validFor(schema), mutation).map(([value, change]) => mutate(value, change)),
+      weight: 8,
+    },
+    { arbitrary: validFor(schema), weight: 1 },
+    { arbitrary: hostileValue, weight: 1 },
+  );
 }
 
 /** encodeURIComponent, which throws on a lone surrogate: that one is sent as UTF-8 would carry it. */
@@ -223,24 +313,20 @@ const headerValue = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
 );
 const hostileHeaders = fc.dictionary(
-  fc.constantFrom(
-    'if-match',
-    'if-none-match',
-    'idempotency-key',
-    'accept-language',
-    'x-request-id',
-    'content-type',
-  ),
+  fc.constantFrom('if-match', 'if-none-match', 'idempotency-key', 'accept-language', 'x-request-id'),
   headerValue,
   { maxKeys: 3 },
 );
-const contentType = fc.constantFrom(
-  'application/json',
-  'application/json',
-  'application/json; charset=utf-8',
-  'application/merge-patch+json',
-  'text/plain',
-  'multipart/form-data; boundary=x',
+// Mostly JSON, so most bodies reach validation and beyond.
+const contentType = fc.oneof(
+  { arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8'), weight: 8 },
+  {
+    arbitrary: fc.oneof(
+      fc.constantFrom('application/merge-patch+json', 'text/plain', 'multipart/form-data; boundary=x'),
+      headerValue,
+    ),
+    weight: 2,
+  },
 );
 const rawBody = fc.constantFrom(
   '',
@@ -304,7 +390,7 @@ function requestFor(path: string, method: string, operation: Operation): fc.Arbi
         .tuple(hostileHeaders, contentType)
         .map(([headers, type]) => ({ 'content-type': type, ...headers })),
       body,
-      key: fc.constantFrom<string | null>(ADMIN_KEY, null),
+      key: fc.constantFrom<string | null>(ADMIN_KEY, ADMIN_KEY, ADMIN_KEY, null),
     })
     .map((request) =>
       Object.assign(request, { [fc.toStringMethod]: () => describeRequest(method, request) }),
