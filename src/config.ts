@@ -44,6 +44,12 @@ const configSchema = z.object({
   GUPSHUP_API_URL: z.url().default('https://partner.gupshup.io'),
   GUPSHUP_APP_ID: z.string().min(1).optional(),
   GUPSHUP_APP_TOKEN: z.string().min(1).optional(),
+  /** What Gupshup's send API calls `src.name` and `source`: the app's name and its WhatsApp number. */
+  GUPSHUP_APP_NAME: z.string().min(1).optional(),
+  GUPSHUP_SOURCE_NUMBER: z
+    .string()
+    .regex(/^\d{6,15}$/, 'digits only, with the country code')
+    .optional(),
   GUPSHUP_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** A JSON file with one token per Meta WABA or Gupshup app, for several accounts per provider. */
   PROVIDER_ACCOUNTS_FILE: z.string().min(1).optional(),
@@ -56,7 +62,19 @@ const configSchema = z.object({
 
 const accountsFileSchema = z.strictObject({
   meta: z.record(z.string().min(1), z.strictObject({ accessToken: z.string().min(1) })).default({}),
-  gupshup: z.record(z.string().min(1), z.strictObject({ appToken: z.string().min(1) })).default({}),
+  gupshup: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        appToken: z.string().min(1),
+        appName: z.string().min(1).optional(),
+        sourceNumber: z
+          .string()
+          .regex(/^\d{6,15}$/, 'digits only, with the country code')
+          .optional(),
+      }),
+    )
+    .default({}),
 });
 export type ProviderAccounts = z.infer<typeof accountsFileSchema>;
 

@@ -13,7 +13,7 @@ import { misconfiguredMarkets, seedMarkets } from './modules/markets/markets.ser
 import { ServingIndex } from './modules/serving/serving-index.ts';
 import { createGupshupProvider } from './providers/gupshup/gupshup-provider.ts';
 import { createMetaProvider } from './providers/meta/meta-provider.ts';
-import { gupshupAppToken, metaAccessToken } from './providers/provider-config.ts';
+import { gupshupAppToken, gupshupSender, metaAccessToken } from './providers/provider-config.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { createSandboxProvider } from './providers/sandbox/sandbox-provider.ts';
 
@@ -73,6 +73,7 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
     createGupshupProvider({
       apiUrl: config.GUPSHUP_API_URL,
       appToken: (appId) => gupshupAppToken(config, appId),
+      sender: (appId) => gupshupSender(config, appId),
       timeoutMs: config.PROVIDER_TIMEOUT_MS,
     }),
   );

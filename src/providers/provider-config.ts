@@ -13,6 +13,22 @@ export function gupshupAppToken(config: Config, appId: string): string | undefin
   return config.GUPSHUP_APP_ID === appId ? config.GUPSHUP_APP_TOKEN : undefined;
 }
 
+/** Who sends for a Gupshup app: the app name and WhatsApp number its send API wants, when configured. */
+export function gupshupSender(config: Config, appId: string): { appName?: string; sourceNumber?: string } {
+  const listed = config.providerAccounts.gupshup[appId];
+  if (listed) {
+    return {
+      ...(listed.appName ? { appName: listed.appName } : {}),
+      ...(listed.sourceNumber ? { sourceNumber: listed.sourceNumber } : {}),
+    };
+  }
+  if (config.GUPSHUP_APP_ID !== appId) return {};
+  return {
+    ...(config.GUPSHUP_APP_NAME ? { appName: config.GUPSHUP_APP_NAME } : {}),
+    ...(config.GUPSHUP_SOURCE_NUMBER ? { sourceNumber: config.GUPSHUP_SOURCE_NUMBER } : {}),
+  };
+}
+
 /**
  * The settings a market bound to `kind`/`account` still needs, by variable name: submitting needs
  * the account's token, hearing decisions needs the webhook secrets. Empty when nothing is missing.

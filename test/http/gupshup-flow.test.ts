@@ -24,6 +24,8 @@ beforeAll(async () => {
       GUPSHUP_APP_ID: APP,
       GUPSHUP_APP_TOKEN: 'gupshup-app-token',
       GUPSHUP_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+      GUPSHUP_APP_NAME: 'shop-pl',
+      GUPSHUP_SOURCE_NUMBER: '48221234567',
       SUBMIT_RETRY_BASE_MS: '50',
     },
   });
@@ -112,6 +114,11 @@ describe('Gupshup', () => {
     });
     expect(rendered.status).toBe(200);
     expect(rendered.body.provider).toBe('gupshup');
+    expect(rendered.body.payload).toMatchObject({
+      channel: 'whatsapp',
+      source: '48221234567',
+      'src.name': 'shop-pl',
+    });
     expect(JSON.parse(rendered.body.payload.template)).toEqual({
       id: template.id,
       params: ['Anna', 'Anna', '12 maja, 15:00'],

@@ -21,6 +21,8 @@ export interface GupshupProviderOptions {
   apiUrl?: string;
   /** The partner app token of a Gupshup app (the market's provider account), from configuration. */
   appToken(appId: string): string | undefined;
+  /** The app name and WhatsApp number Gupshup's send API wants (`src.name`, `source`), when configured. */
+  sender?(appId: string): { appName?: string; sourceNumber?: string };
   timeoutMs: number;
   fetch?: typeof fetch;
 }
@@ -267,6 +269,7 @@ export function createGupshupProvider(options: GupshupProviderOptions): Provider
       return findInList(locator);
     },
 
-    buildSendPayload: buildGupshupSendPayload,
+    buildSendPayload: (served, values, to) =>
+      buildGupshupSendPayload(served, values, to, options.sender?.(served.providerAccount)),
   };
 }

@@ -10,6 +10,7 @@ export function buildGupshupSendPayload(
   served: ServedVersion,
   values: Record<string, string>,
   to: string | undefined,
+  sender: { appName?: string; sourceNumber?: string } = {},
 ) {
   const { variables } = served.compiled;
   const urlButtons = (served.content.buttons ?? []).flatMap((button, index) =>
@@ -18,8 +19,9 @@ export function buildGupshupSendPayload(
   const params = [...variables.header, ...variables.body, ...urlButtons].map((name) => values[name] ?? '');
   return {
     channel: 'whatsapp',
+    ...(sender.sourceNumber ? { source: sender.sourceNumber } : {}),
     ...(to ? { destination: to } : {}),
-    'src.name': served.providerAccount,
+    'src.name': sender.appName ?? served.providerAccount,
     template: JSON.stringify({ id: served.providerTemplateId ?? served.providerTemplateName, params }),
   };
 }
