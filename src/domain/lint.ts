@@ -247,7 +247,7 @@ export function lintContent(ctx: LintContext, rules: LintRule[] = whatsappRules)
  * Bump whenever a rule changes what it finds: findings stored under another version are
  * recomputed (once) when next read.
  */
-export const LINT_RULES_VERSION = 1;
+export const LINT_RULES_VERSION = 2;
 
 /** Rules that read other rows (translations, past rejections, the market's provider): run per request. */
 const CONTEXT_RULE_IDS: ReadonlySet<string> = new Set([

@@ -139,7 +139,8 @@ const urlLengthRule = defineRule(
 );
 
 // A host made of anything but braces and separators, so "https://{{host}}" does not pass.
-const HTTP_URL = /^https?:\/\/[^\s/?#{}]+/i;
+// The host must end before any variable: `https://example.com{{x}}` would let a value pick the host.
+const HTTP_URL = /^https?:\/\/[^\s/?#{}]+(?:[/?#]|$)/i;
 
 const urlSchemeRule = defineRule(
   'url-scheme',

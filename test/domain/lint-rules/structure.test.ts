@@ -125,6 +125,8 @@ describe('rule url-scheme', () => {
     'https://{{host}}/x',
     'javascript:alert(1)',
     'https:///x',
+    'https://example.com{{suffix}}',
+    'https://example.com.{{suffix}}/x',
     '',
   ])('reports %j', (url) => {
     expect(findingsOf('url-scheme', withButtons([urlButton(url)]))).toEqual([
