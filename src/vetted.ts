@@ -36,8 +36,9 @@ export interface StartOptions {
   /** Tests that drive jobs by hand can leave the workers off. */
   workers?: boolean;
   /**
-   * false: leave the bootstrap admin key to `bootstrapAdmin()`. The server makes it only once it
-   * listens, so a start that cannot listen never creates a key nobody is shown.
+   * false: leave a generated bootstrap admin key to `bootstrapAdmin()`. The server makes it only
+   * once it listens, so a start that cannot listen never creates a key nobody is shown. A configured
+   * ADMIN_API_KEY is known to its operator: it is made ready before the server listens.
    */
   bootstrapAdmin?: boolean;
 }
@@ -98,7 +99,8 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
   await deps.changes.start();
   await Promise.all([serving.load(), apiKeys.load()]);
   const bootstrapAdmin = async () => (await ensureBootstrapAdmin(ctx, config.ADMIN_API_KEY))?.key;
-  const bootstrapKey = options.bootstrapAdmin === false ? undefined : await bootstrapAdmin();
+  const bootstrapKey =
+    options.bootstrapAdmin === false && !config.ADMIN_API_KEY ? undefined : await bootstrapAdmin();
   await queue.start();
   const workers = options.workers === false ? undefined : await startWorkers(deps);
   for (const entry of await misconfiguredMarkets(ctx)) {
