@@ -81,6 +81,22 @@ async function findRows(ctx: ServiceContext, name: string, languageCode?: string
     );
 }
 
+/** The version Vetted submitted as this sandbox template, once the worker has recorded its name. */
+async function versionOf(ctx: ServiceContext, row: SandboxRow) {
+  const [version] = await ctx.db
+    .select()
+    .from(versions)
+    .where(
+      and(
+        eq(versions.provider, 'sandbox'),
+        eq(versions.providerAccount, row.account),
+        eq(versions.providerTemplateName, row.name),
+        eq(versions.providerLanguageCode, row.languageCode),
+      ),
+    );
+  return version;
+}
+
 /** How soon the review looks again when the submission has not been recorded yet, doubling each time. */
 const REVIEW_RETRY_MS = 200;
 const REVIEW_RETRY_MAX_MS = 10_000;
@@ -96,17 +112,7 @@ const REVIEW_MAX_WAITS = 70;
 export async function runSandboxReview(ctx: ServiceContext, job: SandboxReviewJob): Promise<void> {
   const [row] = await findRows(ctx, job.name, job.languageCode);
   if (row?.status !== 'PENDING') return;
-  const [version] = await ctx.db
-    .select({ status: versions.status })
-    .from(versions)
-    .where(
-      and(
-        eq(versions.provider, 'sandbox'),
-        eq(versions.providerAccount, row.account),
-        eq(versions.providerTemplateName, row.name),
-        eq(versions.providerLanguageCode, row.languageCode),
-      ),
-    );
+  const version = await versionOf(ctx, row);
   const waits = job.waits ?? 0;
   if ((!version || version.status === 'queued') && waits < REVIEW_MAX_WAITS) {
     const delay = Math.min(REVIEW_RETRY_MAX_MS, REVIEW_RETRY_MS * 2 ** waits);
@@ -135,17 +141,7 @@ export async function runSandboxReview(ctx: ServiceContext, job: SandboxReviewJo
 async function inScopeRows(ctx: ServiceContext, principal: Principal, rows: SandboxRow[]) {
   const found = [];
   for (const row of rows) {
-    const [version] = await ctx.db
-      .select()
-      .from(versions)
-      .where(
-        and(
-          eq(versions.provider, 'sandbox'),
-          eq(versions.providerAccount, row.account),
-          eq(versions.providerTemplateName, row.name),
-          eq(versions.providerLanguageCode, row.languageCode),
-        ),
-      );
+    const version = await versionOf(ctx, row);
     if (version && inScope(principal, version.market, version.language)) found.push({ row, version });
   }
   return found;

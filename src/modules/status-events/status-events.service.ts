@@ -197,6 +197,31 @@ async function currentStatusIsOurs(tx: ServiceContext, version: VersionRow): Pro
   return last?.source === 'api';
 }
 
+/** The history entry of a delivery; undefined when its dedupe key is already there. */
+async function insertDeliveryEvent(
+  tx: ServiceContext,
+  version: VersionRow,
+  input: DeliveryBase,
+  what: Pick<typeof events.$inferInsert, 'toStatus' | 'providerStatus' | 'effect' | 'reason' | 'reasonText'>,
+): Promise<EventRow | undefined> {
+  const [event] = await tx.db
+    .insert(events)
+    .values({
+      ...eventIdentity(version),
+      ...what,
+      fromStatus: version.status,
+      source: input.source,
+      actor: input.actor ?? null,
+      occurredAt: input.occurredAt,
+      receivedAt: tx.clock(),
+      raw: input.raw ?? null,
+      dedupeKey: input.dedupeKey,
+    })
+    .onConflictDoNothing()
+    .returning();
+  return event;
+}
+
 /** Provider facts kept on the version whatever the status does: its id, category and quality. */
 function providerFacts(input: ProviderStatusEvent): Partial<VersionRow> {
   return {
@@ -233,25 +258,13 @@ export async function ingestProviderStatus(
       }
       return { outcome: 'unchanged', version };
     }
-    const [event] = await tx.db
-      .insert(events)
-      .values({
-        ...eventIdentity(version),
-        fromStatus: version.status,
-        toStatus: effect === 'applied' && mapped ? mapped : version.status,
-        providerStatus: input.providerStatus,
-        effect,
-        reason: input.reason ?? null,
-        reasonText: input.reasonText ?? null,
-        source: input.source,
-        actor: input.actor ?? null,
-        occurredAt: input.occurredAt,
-        receivedAt: tx.clock(),
-        raw: input.raw ?? null,
-        dedupeKey: input.dedupeKey,
-      })
-      .onConflictDoNothing()
-      .returning();
+    const event = await insertDeliveryEvent(tx, version, input, {
+      toStatus: effect === 'applied' && mapped ? mapped : version.status,
+      providerStatus: input.providerStatus,
+      effect,
+      reason: input.reason ?? null,
+      reasonText: input.reasonText ?? null,
+    });
     if (!event) return { outcome: 'duplicate' };
     if (effect === 'verify') {
       await tx.queue.send(QUEUES.verifyStatus, { versionId: version.id } satisfies VerifyStatusJob, {
@@ -303,24 +316,12 @@ export async function ingestProviderNote(ctx: ServiceContext, input: ProviderNot
   return withTransaction(ctx, async (tx) => {
     const version = await claimDelivery(tx, input);
     if (typeof version === 'string') return { outcome: version };
-    const [event] = await tx.db
-      .insert(events)
-      .values({
-        ...eventIdentity(version),
-        fromStatus: version.status,
-        toStatus: version.status,
-        effect: 'noted',
-        reason: input.reason,
-        reasonText: input.reasonText,
-        source: input.source,
-        actor: input.actor ?? null,
-        occurredAt: input.occurredAt,
-        receivedAt: tx.clock(),
-        raw: input.raw ?? null,
-        dedupeKey: input.dedupeKey,
-      })
-      .onConflictDoNothing()
-      .returning();
+    const event = await insertDeliveryEvent(tx, version, input, {
+      toStatus: version.status,
+      effect: 'noted',
+      reason: input.reason,
+      reasonText: input.reasonText,
+    });
     if (!event) return { outcome: 'duplicate' };
     const [updated] = await tx.db
       .update(versions)
