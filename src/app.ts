@@ -11,6 +11,7 @@ import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { marketRoutes } from './modules/markets/markets.routes.ts';
+import { readinessRoutes } from './modules/readiness/readiness.routes.ts';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes.ts';
 import { servingRoutes } from './modules/serving/serving.routes.ts';
 import { templateRoutes } from './modules/templates/templates.routes.ts';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/', marketRoutes(deps));
+  app.route('/', readinessRoutes(deps));
   app.route('/', templateRoutes(deps));
   app.route('/', versionRoutes(deps));
   app.route('/', servingRoutes(deps));
