@@ -54,9 +54,20 @@ export function createApp(deps: AppDeps) {
     return batch ? batchLimit(c, next) : defaultLimit(c, next);
   });
   app.onError(createErrorHandler(deps.i18n, deps.log));
-  app.notFound((c) =>
-    problemResponse(c, new AppError('not-found', { params: { resource: c.req.path } }), deps.i18n),
-  );
+  // Registered routes are read at the first miss, when every router has been mounted.
+  let allowed: AllowedMethods | undefined;
+  app.notFound((c) => {
+    allowed ??= allowedMethods(app.routes);
+    const allow = [
+      ...new Set(allowed.filter(({ pattern }) => pattern.test(c.req.path)).flatMap((route) => route.allow)),
+    ]
+      .sort()
+      .join(', ');
+    const error = allow
+      ? new AppError('method-not-allowed', { params: { context: 'allow', allow }, headers: { allow } })
+      : new AppError('not-found', { params: { resource: c.req.path } });
+    return problemResponse(c, error, deps.i18n);
+  });
 
   app.route('/', healthRoutes(deps));
   app.route('/', marketRoutes(deps));
@@ -85,6 +96,38 @@ export function createApp(deps: AppDeps) {
     },
   });
   return app;
+}
+
+type AllowedMethods = Array<{ pattern: RegExp; allow: string[] }>;
+
+/**
+ * The methods each registered path answers, so a known path with a wrong method is a 405 with
+ * `Allow` rather than a 404. HEAD is answered wherever GET is; middleware (method ALL) is no route.
+ */
+function allowedMethods(routes: ReadonlyArray<{ method: string; path: string }>): AllowedMethods {
+  const byPath = new Map<string, Set<string>>();
+  for (const { method, path } of routes) {
+    if (method === 'ALL') continue;
+    const methods = byPath.get(path) ?? new Set<string>();
+    methods.add(method);
+    if (method === 'GET') methods.add('HEAD');
+    byPath.set(path, methods);
+  }
+  return [...byPath].map(([path, methods]) => ({
+    pattern: new RegExp(
+      `^${path
+        .split('/')
+        .map((segment) =>
+          segment.startsWith(':')
+            ? '[^/]+'
+            : segment === '*'
+              ? '.*'
+              : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('/')}$`,
+    ),
+    allow: [...methods],
+  }));
 }
 
 export type App = ReturnType<typeof createApp>;

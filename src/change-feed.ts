@@ -80,6 +80,11 @@ export class ChangeFeed {
     return this.#announce({ kind: 'market', code: row.code });
   }
 
+  marketRemoved(code: string): Promise<void> {
+    this.#serving.forgetMarket(code);
+    return this.#announce({ kind: 'market', code });
+  }
+
   apiKeyRevoked(hash: string): Promise<void> {
     return this.#publish({ kind: 'api-key-revoked', hash });
   }
@@ -106,7 +111,9 @@ export class ChangeFeed {
       }
       case 'market': {
         const [row] = await db.select().from(markets).where(eq(markets.code, change.code));
+        // A market missing from the database was deleted there.
         if (row) this.#serving.setMarket(row);
+        else this.#serving.forgetMarket(change.code);
         return;
       }
       case 'api-key-revoked':

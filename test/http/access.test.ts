@@ -50,6 +50,8 @@ const ROUTES: Record<string, { roles: readonly Role[]; scope: ScopeRule }> = {
   listMarkets: { roles: ANY_ROLE, scope: 'filtered' },
   getMarket: { roles: ANY_ROLE, scope: 'market' },
   putMarket: { roles: ADMINS, scope: 'market-admin' },
+  patchMarket: { roles: ADMINS, scope: 'market-admin' },
+  deleteMarket: { roles: ADMINS, scope: 'market-admin' },
   localizationStatus: { roles: READERS, scope: 'filtered' },
   marketReadiness: { roles: READERS, scope: 'market' },
   submitMarketDrafts: { roles: EDITORS, scope: 'market' },

@@ -6,6 +6,8 @@ import type { Principal } from '../../http/principal.ts';
 
 export type AuditAction =
   | 'market.put'
+  | 'market.patch'
+  | 'market.delete'
   | 'template.create'
   | 'template.update'
   | 'template.archive'

@@ -2,8 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { authorize } from '../../http/auth.ts';
+import { requireIfMatch } from '../../http/etag.ts';
 import {
   commonErrors,
+  conflictError,
   createRouter,
   jsonBody,
   jsonContent,
@@ -12,11 +14,20 @@ import {
   security,
 } from '../../http/openapi.ts';
 import { actorOf, inScope } from '../../http/principal.ts';
-import { MarketInputSchema, MarketSchema, marketParam } from './markets.schemas.ts';
-import { getMarket, listMarkets, marketEtag, putMarketAs, toMarketView } from './markets.service.ts';
+import { MarketInputSchema, MarketPatchSchema, MarketSchema, marketParam } from './markets.schemas.ts';
+import {
+  deleteMarketAs,
+  getMarket,
+  listMarkets,
+  marketEtag,
+  patchMarketAs,
+  putMarketAs,
+  toMarketView,
+} from './markets.service.ts';
 
 export function marketRoutes(deps: AppDeps) {
   const anyone = authorize(deps.apiKeys, 'anyone');
+  const admins = authorize(deps.apiKeys, 'admins');
   return createRouter()
     .openapi(
       createRoute({
@@ -68,7 +79,7 @@ export function marketRoutes(deps: AppDeps) {
         description:
           'Send If-Match with the ETag from GET to make sure you replace what you saw. A key limited to markets manages only its own (others answer 404); creating a market needs a key without market or language limits.',
         security,
-        middleware: [authorize(deps.apiKeys, 'admins')] as const,
+        middleware: [admins] as const,
         request: { params: marketParam, body: jsonBody(MarketInputSchema) },
         responses: {
           200: jsonContent(MarketSchema, 'Updated'),
@@ -97,6 +108,70 @@ export function marketRoutes(deps: AppDeps) {
           return c.json(toMarketView(row), 201);
         }
         return c.json(toMarketView(row), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'patch',
+        path: '/v1/markets/{market}',
+        operationId: 'patchMarket',
+        tags: ['Markets'],
+        summary: 'Change some fields of a market (JSON merge patch), e.g. {"status":"active"}',
+        description:
+          'RFC 7396 merge patch; If-Match with the ETag from GET is required. The merged market is checked like a PUT body (languages, fallbacks, a configured provider account). Same key scope as PUT.',
+        security,
+        middleware: [admins] as const,
+        request: {
+          params: marketParam,
+          body: {
+            required: true,
+            content: { 'application/merge-patch+json': { schema: MarketPatchSchema } },
+          },
+        },
+        responses: {
+          200: jsonContent(MarketSchema, 'Updated'),
+          ...commonErrors,
+          ...notFoundError,
+          ...preconditionErrors,
+        },
+      }),
+      async (c) => {
+        const { market } = c.req.valid('param');
+        const row = await patchMarketAs(
+          serviceContext(deps, actorOf(c)),
+          c.var.principal,
+          market,
+          c.req.valid('json'),
+          requireIfMatch(c),
+        );
+        c.header('etag', marketEtag(row));
+        return c.json(toMarketView(row), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/v1/markets/{market}',
+        operationId: 'deleteMarket',
+        tags: ['Markets'],
+        summary: 'Delete a market that has no template versions (for example a mistyped PUT)',
+        description:
+          'If-Match is required. A market with any template version keeps its history and answers 409. Same key scope as PUT on an existing market.',
+        security,
+        middleware: [admins] as const,
+        request: { params: marketParam },
+        responses: {
+          204: { description: 'Deleted' },
+          ...commonErrors,
+          ...notFoundError,
+          ...conflictError,
+          ...preconditionErrors,
+        },
+      }),
+      async (c) => {
+        const { market } = c.req.valid('param');
+        await deleteMarketAs(serviceContext(deps, actorOf(c)), c.var.principal, market, requireIfMatch(c));
+        return c.body(null, 204);
       },
     );
 }

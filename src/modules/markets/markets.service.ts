@@ -1,16 +1,22 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { markets } from '../../../db/schema/index.ts';
+import { markets, versions } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { assertEtagMatches, etagOf } from '../../http/etag.ts';
 import { inScope, type Principal } from '../../http/principal.ts';
+import { zodFieldErrors } from '../../http/problem.ts';
 import { missingProviderSettings } from '../../providers/provider-config.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { MarketInputSchema } from './markets.schemas.ts';
 import { SEED_MARKETS } from './markets.seed.ts';
 
 export type MarketRow = typeof markets.$inferSelect;
 
 export interface MarketInput {
+  /** Read-only fields of the representation GET returns: accepted back when they agree. */
+  code?: string;
+  createdAt?: string;
+  updatedAt?: string;
   name: string;
   status: 'active' | 'upcoming';
   languages: string[];
@@ -105,6 +111,116 @@ export async function misconfiguredMarkets(
 }
 
 /**
+ * The representation GET returns can be sent back: its read-only fields are ignored when they
+ * agree with the path and the stored market, and refused when they contradict them (a copied
+ * `code` would otherwise silently create or change another market than the one in the body).
+ */
+function checkReadOnlyFields(code: string, input: MarketInput, existing: MarketRow | undefined): void {
+  const stored = existing ? toMarketView(existing) : undefined;
+  const errors = [];
+  if (input.code !== undefined && input.code !== code) {
+    errors.push({ path: '/code', message: `read-only: the path names market ${code}` });
+  }
+  for (const field of ['createdAt', 'updatedAt'] as const) {
+    const given = input[field];
+    if (given === undefined || given === stored?.[field]) continue;
+    errors.push({
+      path: `/${field}`,
+      message: stored
+        ? `read-only: the stored value is ${stored[field]}`
+        : 'read-only: the market does not exist yet',
+    });
+  }
+  if (errors.length) throw new AppError('validation-failed', { errors });
+}
+
+/** RFC 7396: objects merge key by key, `null` removes a key, anything else replaces. */
+function applyMergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const result: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = applyMergePatch(result[key], value);
+  }
+  return result;
+}
+
+/**
+ * Merge-patches a market (If-Match required) on behalf of a key; the merged market is validated
+ * like a PUT body, so a patch cannot produce a market PUT would refuse.
+ */
+export async function patchMarketAs(
+  ctx: ServiceContext,
+  principal: Principal,
+  code: string,
+  patch: Record<string, unknown>,
+  ifMatch: string[],
+): Promise<MarketRow> {
+  return withTransaction(ctx, async (tx) => {
+    const [existing] = await tx.db.select().from(markets).where(eq(markets.code, code));
+    if (!existing) throw new AppError('unknown-market', { params: { market: code } });
+    // Scope first, so a key that may not manage the market learns nothing from its ETag.
+    assertMayManageMarket(principal, code, existing, []);
+    assertEtagMatches(ifMatch, marketEtag(existing));
+    const parsed = MarketInputSchema.safeParse(applyMergePatch(toMarketView(existing), patch));
+    if (!parsed.success) throw new AppError('validation-failed', { errors: zodFieldErrors(parsed.error) });
+    const input = parsed.data;
+    assertMayManageMarket(principal, code, existing, input.languages);
+    checkReadOnlyFields(code, input, existing);
+    const { row } = await putMarket(tx, code, input, ifMatch);
+    await recordAudit(tx, {
+      action: 'market.patch',
+      object: { type: 'market', id: code },
+      markets: [code],
+      languages: [...new Set([...existing.languages, ...row.languages])],
+      before: toMarketView(existing),
+      after: toMarketView(row),
+    });
+    return row;
+  });
+}
+
+/**
+ * Deletes a market nothing was ever written for (a mistyped PUT); a market with template versions
+ * keeps its history, so it cannot be deleted. The row is locked first so a version being created at
+ * the same time waits for the answer instead of failing on its foreign key.
+ */
+export async function deleteMarketAs(
+  ctx: ServiceContext,
+  principal: Principal,
+  code: string,
+  ifMatch: string[],
+): Promise<void> {
+  await withTransaction(ctx, async (tx) => {
+    const [existing] = await tx.db.select().from(markets).where(eq(markets.code, code)).for('update');
+    if (!existing) throw new AppError('unknown-market', { params: { market: code } });
+    assertMayManageMarket(principal, code, existing, []);
+    assertEtagMatches(ifMatch, marketEtag(existing));
+    const [version] = await tx.db
+      .select({ id: versions.id })
+      .from(versions)
+      .where(eq(versions.market, code))
+      .limit(1);
+    if (version) {
+      throw new AppError('conflict', { params: { context: 'market-has-versions', market: code } });
+    }
+    await tx.db.delete(markets).where(eq(markets.code, code));
+    await recordAudit(tx, {
+      action: 'market.delete',
+      object: { type: 'market', id: code },
+      markets: [code],
+      languages: existing.languages,
+      before: toMarketView(existing),
+      after: null,
+    });
+    await onCommit(tx, () => tx.changes.marketRemoved(code));
+  });
+}
+
+/**
  * A key manages only markets in its scope (others answer as missing) and, when limited to
  * languages, only markets whose languages it all has; creating a market needs an unscoped key.
  */
@@ -133,6 +249,7 @@ export async function putMarketAs(
   return withTransaction(ctx, async (tx) => {
     const [existing] = await tx.db.select().from(markets).where(eq(markets.code, code));
     assertMayManageMarket(principal, code, existing, input.languages);
+    checkReadOnlyFields(code, input, existing);
     const result = await putMarket(tx, code, input, ifMatch);
     await recordAudit(tx, {
       action: 'market.put',

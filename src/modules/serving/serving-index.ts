@@ -104,6 +104,12 @@ export class ServingIndex {
     this.#bundles.clear();
   }
 
+  /** A deleted market had no versions, so only the market itself and cached bundles refer to it. */
+  forgetMarket(code: string): void {
+    this.markets.delete(code);
+    this.#bundles.clear();
+  }
+
   /** The value formatter of a served version, for its language and its market's zone and currency. */
   formatterFor(served: ServedVersion, template: TemplateRow, market: MarketRow): ValueFormatter {
     const cached = this.#formatters.get(served.versionId);
