@@ -77,7 +77,15 @@ describe('template lifecycle on the sandbox provider', () => {
     const res = await render(vt, key);
     expect(res.status).toBe(404);
     expect(res.body.type).toBe('/problems/no-approved-variant');
-    expect(res.body.variants).toEqual([{ language: 'tr', status: 'rejected', newestVersion: 1 }]);
+    expect(res.body.variants).toEqual([
+      {
+        language: 'tr',
+        status: 'rejected',
+        newestVersion: 1,
+        statusAt: expect.any(String),
+        reason: 'INCORRECT_CATEGORY',
+      },
+    ]);
   });
 });
 
@@ -126,6 +134,14 @@ describe('serving while newer versions are reviewed', () => {
     await decide(slow, key, v1, 'disabled');
     const none = await render(slow, key);
     expect(none.status).toBe(404);
-    expect(none.body.variants).toEqual([{ language: 'tr', status: 'disabled', newestVersion: 3 }]);
+    expect(none.body.variants).toEqual([
+      {
+        language: 'tr',
+        status: 'disabled',
+        newestVersion: 3,
+        statusAt: expect.any(String),
+        lastServed: { version: v1, status: 'disabled', statusAt: expect.any(String) },
+      },
+    ]);
   });
 });

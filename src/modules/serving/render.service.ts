@@ -8,7 +8,7 @@ import type { ServedVersion } from '../../domain/served-version.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import { inScope, type Principal } from '../../http/principal.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
-import type { ServingIndex } from './serving-index.ts';
+import type { ServingIndex, VersionOutcome } from './serving-index.ts';
 
 export interface RenderRequest {
   template: string;
@@ -59,16 +59,46 @@ export function resolveServed(
     if (served) return { served, requestedLanguage };
   }
   // Languages outside the key's scope are left out: a key learns nothing about them.
-  const variants = candidates
-    .filter((language) => inScope(principal, market.code, language))
-    .map((language) => {
-      const state = index.state(template.key, market.code, language);
-      return { language, status: state?.status ?? 'missing', newestVersion: state?.version ?? null };
-    });
+  const visible = (language: string) => inScope(principal, market.code, language);
+  const variants = candidates.filter(visible).map((language) => {
+    const state = index.state(template.key, market.code, language);
+    if (!state) return { language, status: 'missing', newestVersion: null };
+    return {
+      language,
+      status: state.status,
+      newestVersion: state.version,
+      statusAt: state.at.toISOString(),
+      ...(state.reason ? { reason: state.reason } : {}),
+      // What stopped the last version that was served, when it is not the newest one.
+      ...(state.stopped && state.stopped.version !== state.version
+        ? { lastServed: outcomeView(state.stopped) }
+        : {}),
+    };
+  });
+  const isServed = (language: string) =>
+    visible(language) && !!index.served(template.key, market.code, language);
+  const fallback = request.allowFallback
+    ? undefined
+    : (market.fallbacks[requestedLanguage] ?? []).find(isServed);
   throw new AppError('no-approved-variant', {
     params: { template: template.key, market: market.code, language: requestedLanguage },
-    extensions: { variants },
+    extensions: {
+      variants,
+      servedLanguages: market.languages.filter(
+        (language) => language !== requestedLanguage && isServed(language),
+      ),
+      ...(request.allowFallback ? {} : { fallbackWouldServe: fallback ?? null }),
+    },
   });
+}
+
+function outcomeView(outcome: VersionOutcome) {
+  return {
+    version: outcome.version,
+    status: outcome.status,
+    statusAt: outcome.at.toISOString(),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+  };
 }
 
 const SEND_TIME_MESSAGES = {

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/database.ts';
-import { markets, templates, versions } from '../../../db/schema/index.ts';
+import { events, markets, templates, versions } from '../../../db/schema/index.ts';
 import type { VersionContent } from '../../domain/content.ts';
 import type { VersionStatus } from '../../domain/lifecycle.ts';
 import { compileContent } from '../../domain/render.ts';
@@ -17,9 +17,75 @@ export interface VariantRef {
   language: string;
 }
 
-export interface VariantState {
+/** A version as the provider last left it: its status, since when, and the reason given, if any. */
+export interface VersionOutcome {
   version: number;
   status: VersionStatus;
+  at: Date;
+  reason: string | null;
+}
+
+/** The newest version of a variant, and the last one stopped (paused, disabled, rejected…) after being served. */
+export interface VariantState extends VersionOutcome {
+  stopped: VersionOutcome | null;
+}
+
+const variantColumns = {
+  templateKey: versions.templateKey,
+  market: versions.market,
+  language: versions.language,
+  version: versions.version,
+  status: versions.status,
+  at: versions.statusAt,
+  // Providers say NONE when they give no reason (Meta's rejected_reason).
+  reason: sql<string | null>`coalesce(nullif(${events.reason}, 'NONE'), ${events.reasonText})`,
+};
+const variantOrder = [asc(versions.templateKey), asc(versions.market), asc(versions.language)] as const;
+/** The event that set a version's current status, for the reason it gave. */
+const settingEvent = and(
+  eq(events.versionId, versions.id),
+  eq(events.toStatus, versions.status),
+  eq(events.effect, 'applied'),
+);
+
+/** Newest and last-stopped version of every variant `where` selects, in two queries, so a problem can say why nothing is served. */
+async function readStates(db: Db, where?: SQL): Promise<Map<string, VariantState>> {
+  const [newestRows, stoppedRows] = await Promise.all([
+    db
+      .selectDistinctOn([versions.templateKey, versions.market, versions.language], variantColumns)
+      .from(versions)
+      .leftJoin(events, settingEvent)
+      .where(where)
+      .orderBy(...variantOrder, desc(versions.version), desc(events.id)),
+    db
+      .selectDistinctOn([versions.templateKey, versions.market, versions.language], variantColumns)
+      .from(versions)
+      .leftJoin(events, settingEvent)
+      .where(
+        and(
+          where,
+          ne(versions.status, 'approved'),
+          sql`exists (select 1 from ${events} served where served.version_id = ${versions.id} and served.to_status = 'approved' and served.effect = 'applied')`,
+        ),
+      )
+      // The one stopped last is what ended serving, whatever its number.
+      .orderBy(...variantOrder, desc(versions.statusAt), desc(versions.version), desc(events.id)),
+  ]);
+  const outcome = (row: (typeof newestRows)[number]): VersionOutcome => ({
+    version: row.version,
+    status: row.status,
+    at: row.at,
+    reason: row.reason,
+  });
+  const stopped = new Map(
+    stoppedRows.map((row) => [variantKey(row.templateKey, row.market, row.language), outcome(row)]),
+  );
+  return new Map(
+    newestRows.map((row) => {
+      const key = variantKey(row.templateKey, row.market, row.language);
+      return [key, { ...outcome(row), stopped: stopped.get(key) ?? null }];
+    }),
+  );
 }
 
 const variantKey = (templateKey: string, market: string, language: string) =>
@@ -63,21 +129,7 @@ export class ServingIndex {
           asc(versions.language),
           desc(versions.version),
         ),
-      this.#db
-        .selectDistinctOn([versions.templateKey, versions.market, versions.language], {
-          templateKey: versions.templateKey,
-          market: versions.market,
-          language: versions.language,
-          version: versions.version,
-          status: versions.status,
-        })
-        .from(versions)
-        .orderBy(
-          asc(versions.templateKey),
-          asc(versions.market),
-          asc(versions.language),
-          desc(versions.version),
-        ),
+      readStates(this.#db),
     ]);
     this.templates.clear();
     this.markets.clear();
@@ -86,12 +138,7 @@ export class ServingIndex {
     for (const row of templateRows) this.templates.set(row.key, row);
     for (const row of marketRows) this.markets.set(row.code, row);
     for (const row of servedRows) this.#setServed(row);
-    for (const row of newestRows) {
-      this.#newest.set(variantKey(row.templateKey, row.market, row.language), {
-        version: row.version,
-        status: row.status,
-      });
-    }
+    for (const [key, state] of newestRows) this.#newest.set(key, state);
   }
 
   setTemplate(row: TemplateRow): void {
@@ -153,21 +200,17 @@ export class ServingIndex {
       eq(versions.market, ref.market),
       eq(versions.language, ref.language),
     );
-    const [[served], [newest]] = await Promise.all([
+    const key = variantKey(ref.templateKey, ref.market, ref.language);
+    const [[served], states] = await Promise.all([
       this.#db
         .select()
         .from(versions)
         .where(and(variant, eq(versions.status, 'approved')))
         .orderBy(desc(versions.version))
         .limit(1),
-      this.#db
-        .select({ version: versions.version, status: versions.status })
-        .from(versions)
-        .where(variant)
-        .orderBy(desc(versions.version))
-        .limit(1),
+      readStates(this.#db, variant),
     ]);
-    const key = variantKey(ref.templateKey, ref.market, ref.language);
+    const newest = states.get(key);
     const previous = this.#served.get(key);
     if (served) this.#setServed(served);
     else this.#served.delete(key);
