@@ -10,6 +10,7 @@ import { createErrorHandler, problemResponse } from './http/problem.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { localizationRoutes } from './modules/localization/localization.routes.ts';
 import { marketRoutes } from './modules/markets/markets.routes.ts';
 import { readinessRoutes } from './modules/readiness/readiness.routes.ts';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes.ts';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', readinessRoutes(deps));
   app.route('/', templateRoutes(deps));
   app.route('/', versionRoutes(deps));
+  app.route('/', localizationRoutes(deps));
   app.route('/', servingRoutes(deps));
   app.route('/', sandboxRoutes(deps));
   app.route('/', apiKeyRoutes(deps));

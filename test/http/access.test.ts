@@ -70,6 +70,9 @@ const ROUTES: Record<string, { roles: readonly Role[]; scope: ScopeRule }> = {
   appealVersion: { roles: EDITORS, scope: 'variant' },
   listVersionEvents: { roles: READERS, scope: 'variant' },
   listTemplateEvents: { roles: READERS, scope: 'filtered' },
+  exportLocalization: { roles: READERS, scope: 'variant' },
+  exportLocalizationContext: { roles: READERS, scope: 'variant' },
+  importLocalization: { roles: AUTHORS, scope: 'variant' },
   render: { roles: SENDERS, scope: 'variant' },
   renderBatch: { roles: SENDERS, scope: 'variant' },
   getBundle: { roles: SENDERS, scope: 'market' },
@@ -159,6 +162,13 @@ afterAll(async () => {
   await vt?.stop();
 });
 
+/** Query parameters naming the TR/tr object, for routes that take it from the query. */
+const SCOPED_QUERIES: Record<string, string> = {
+  exportLocalization: '?market=TR&language=tr',
+  exportLocalizationContext: '?market=TR&language=tr',
+  importLocalization: '?market=TR&language=tr',
+};
+
 /** Path parameters and bodies that look valid, so a refusal can only come from the role. */
 function requestFor(op: Operation): { path: string; body?: unknown } {
   const params: Record<string, string> = {
@@ -189,6 +199,7 @@ function requestFor(op: Operation): { path: string; body?: unknown } {
     createVersion: { body: TURKISH_BODY },
     updateVersion: { body: TURKISH_BODY },
     appealVersion: {},
+    importLocalization: {},
     render: {
       template: templateKey,
       market: 'TR',
@@ -383,7 +394,9 @@ describe('role × scope × route matrix', () => {
         ? (await createKey('viewer', { markets: ['TR'], languages: ['tr'] })).id
         : randomUUID();
     const params: Record<string, string> = { key: template, market: 'TR', language: 'tr', n, id: revocable };
-    const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
+    const path =
+      op.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`) +
+      (SCOPED_QUERIES[op.operationId] ?? '');
     const etag = op.path.includes('/versions/')
       ? created?.headers.get('etag')
       : (await vt.request('GET', `/v1/templates/${template}`)).headers.get('etag');
