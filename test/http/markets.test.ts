@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, createTemplate } from '../support/fixtures.ts';
-import { type TestResponse, useTestVetted } from '../support/harness.ts';
+import {
+  dbKind,
+  startTestVetted,
+  type TestResponse,
+  type TestVetted,
+  useTestVetted,
+  waitFor,
+} from '../support/harness.ts';
 
 const vt = useTestVetted();
 
@@ -184,6 +191,26 @@ describe('DELETE /v1/markets/{market}', () => {
     expectProblem(res, 409, 'conflict');
     expect(res.body.detail).toContain('QE has template versions');
     expect((await vt.request('GET', '/v1/markets/QE')).status).toBe(200);
+  });
+});
+
+describe.skipIf(dbKind !== 'postgres')('a market deleted on another instance', () => {
+  let other: TestVetted;
+  beforeAll(async () => {
+    other = await startTestVetted({ sameDatabaseAs: vt, workers: false });
+  });
+  afterAll(async () => {
+    await other?.stop();
+  });
+
+  it('is forgotten there within a second', async () => {
+    await putFresh('QF', { status: 'active' });
+    await waitFor(async () => (await other.request('GET', '/v1/bundles/QF')).status === 200, 1000);
+    const etag = (await vt.request('GET', '/v1/markets/QF')).headers.get('etag') ?? '';
+    expect((await vt.request('DELETE', '/v1/markets/QF', { headers: { 'if-match': etag } })).status).toBe(
+      204,
+    );
+    await waitFor(async () => (await other.request('GET', '/v1/bundles/QF')).status === 404, 1000);
   });
 });
 
