@@ -58,3 +58,21 @@ describe('no-approved-variant says what to do next', () => {
     expect(res.body.fallbackWouldServe).toBeNull();
   });
 });
+
+describe('listing templates by newest status or by what is served', () => {
+  it('finds a template served from v1 while v2 is a draft with served=true, not with status=approved', async () => {
+    const key = await createTemplate(vt);
+    expect(await submitAndWait(vt, key, await createDraft(vt, key))).toBe('approved');
+    await createDraft(vt, key, { body: 'Selam {{student_name}}, ders {{lesson_at}} saatinde.' });
+    const keys = async (query: string) => {
+      const res = await vt.request('GET', `/v1/templates?market=TR&language=tr&limit=100&${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((item: { key: string }) => item.key);
+    };
+    expect(await keys('status=approved')).not.toContain(key);
+    expect(await keys('status=draft')).toContain(key);
+    expect(await keys('served=true')).toContain(key);
+    expect(await keys('served=false')).not.toContain(key);
+    expect(await keys('served=true&status=draft')).toContain(key);
+  });
+});

@@ -45,17 +45,18 @@ export function templateRoutes(deps: AppDeps) {
         path: '/v1/templates',
         operationId: 'listTemplates',
         tags,
-        summary: 'List templates, filtered by text, category, market, language or status',
+        summary:
+          'List templates, filtered by text, category, market, language, newest status or what is served',
         security,
         middleware: [readers] as const,
         request: { query: TemplateListQuery.extend(pageQuery) },
         responses: { 200: jsonContent(pageSchema(TemplateSchema), 'Templates by key'), ...commonErrors },
       }),
       async (c) => {
-        const { limit, cursor, archived, ...filter } = c.req.valid('query');
+        const { limit, cursor, archived, served, ...filter } = c.req.valid('query');
         const page = await listTemplates(
           serviceContext(deps),
-          { ...filter, archived: archived === 'true' },
+          { ...filter, archived: archived === 'true', ...(served ? { served: served === 'true' } : {}) },
           c.var.principal,
           limit,
           cursor,

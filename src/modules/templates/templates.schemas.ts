@@ -91,10 +91,14 @@ export const TemplateListQuery = z.object({
   category: z.enum(TEMPLATE_CATEGORIES).optional(),
   market: MarketCode.optional(),
   language: LanguageTag.optional(),
-  status: z
-    .enum(VERSION_STATUSES)
+  status: z.enum(VERSION_STATUSES).optional().openapi({
+    description:
+      'Some variant’s newest version has this status (a variant whose v1 is served while v2 is pending counts as pending); for what is served use `served`',
+  }),
+  served: z
+    .enum(['true', 'false'])
     .optional()
-    .openapi({ description: 'Some variant’s newest version has it' }),
+    .openapi({ description: 'true: some variant has a version render serves (approved); false: none has' }),
   archived: z
     .enum(['true', 'false'])
     .optional()

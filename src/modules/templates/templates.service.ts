@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, ilike, inArray, not, or, type SQL, sql } from 'drizzle-orm';
 import { markets, templates, versions } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
 import type { TemplateCategory, TemplateVariable } from '../../domain/content.ts';
@@ -63,6 +63,7 @@ export interface TemplateFilter {
   market?: string | undefined;
   language?: string | undefined;
   status?: VersionStatus | undefined;
+  served?: boolean | undefined;
   archived?: boolean | undefined;
 }
 
@@ -80,28 +81,36 @@ export async function listTemplates(
     const pattern = `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     conditions.push(or(ilike(templates.key, pattern), ilike(templates.description, pattern)));
   }
-  if (filter.market || filter.language || filter.status) {
+  if (filter.market || filter.language || filter.status || filter.served !== undefined) {
     const variantConditions: SQL[] = [eq(versions.templateKey, templates.key)];
     if (filter.market) variantConditions.push(eq(versions.market, filter.market));
     if (filter.language) variantConditions.push(eq(versions.language, filter.language));
     // Filters look only at variants the key may see, so they reveal nothing of the others.
     if (principal.markets) variantConditions.push(inArray(versions.market, principal.markets));
     if (principal.languages) variantConditions.push(inArray(versions.language, principal.languages));
-    if (filter.status) {
-      // The status filter looks at each variant's newest version only.
-      variantConditions.push(eq(versions.status, filter.status));
-      variantConditions.push(
-        sql`${versions.version} = (select max(v2.version) from versions v2 where v2.template_key = ${versions.templateKey} and v2.market = ${versions.market} and v2.language = ${versions.language})`,
-      );
-    }
-    conditions.push(
+    const someVariant = (...more: SQL[]) =>
       exists(
         ctx.db
           .select({ one: sql`1` })
           .from(versions)
-          .where(and(...variantConditions)),
-      ),
-    );
+          .where(and(...variantConditions, ...more)),
+      );
+    if (filter.status) {
+      // The status filter looks at each variant's newest version only.
+      conditions.push(
+        someVariant(
+          eq(versions.status, filter.status),
+          sql`${versions.version} = (select max(v2.version) from versions v2 where v2.template_key = ${versions.templateKey} and v2.market = ${versions.market} and v2.language = ${versions.language})`,
+        ),
+      );
+    } else if (filter.served === undefined) {
+      conditions.push(someVariant());
+    }
+    // Served: some variant has an approved version, whatever its newest one is (render serves that).
+    if (filter.served !== undefined) {
+      const served = someVariant(eq(versions.status, 'approved'));
+      conditions.push(filter.served ? served : not(served));
+    }
   }
   const rows = await ctx.db
     .select()
