@@ -37,6 +37,12 @@ describe('no-approved-variant says what to do next', () => {
     ]);
     expect(res.body.servedLanguages).toEqual(['en']);
     expect(res.body.fallbackWouldServe).toBe('en');
+    expect(res.body.detail).toContain('With `allowFallback: true` it would be served in en');
+    const russian = await vt.request('POST', '/v1/render', {
+      headers: { 'accept-language': 'ru' },
+      body: { template: key, market: 'TR', language: 'tr', variables: {} },
+    });
+    expect(russian.body.detail).toContain('С `allowFallback: true` будет отдана версия на языке en');
 
     const withFallback = await render(vt, key, { allowFallback: true });
     expect(withFallback.status).toBe(200);
@@ -56,6 +62,7 @@ describe('no-approved-variant says what to do next', () => {
     expect(res.body.variants).toEqual([{ language: 'tr', status: 'missing', newestVersion: null }]);
     expect(res.body.servedLanguages).toEqual([]);
     expect(res.body.fallbackWouldServe).toBeNull();
+    expect(res.body.detail).not.toContain('allowFallback');
   });
 });
 

@@ -81,7 +81,12 @@ export function resolveServed(
     ? undefined
     : (market.fallbacks[requestedLanguage] ?? []).find(isServed);
   throw new AppError('no-approved-variant', {
-    params: { template: template.key, market: market.code, language: requestedLanguage },
+    params: {
+      template: template.key,
+      market: market.code,
+      language: requestedLanguage,
+      ...(fallback ? { context: 'fallback', fallback } : {}),
+    },
     extensions: {
       variants,
       servedLanguages: market.languages.filter(
