@@ -52,6 +52,11 @@ describe('launching a market: readiness and submit-drafts', () => {
     await createDraft(vt, b, { body: ITALIAN_BODY }, 'IT', 'it');
     const ready = await readiness('IT');
     expect(ready.body).toMatchObject({ verdict: 'ready-to-activate', percent: 100, ready: 2, total: 2 });
+    expect(ready.body.verdictText).toMatch(/^IT is ready to activate/);
+    const polish = await vt.request('GET', '/v1/markets/IT/readiness', {
+      headers: { 'accept-language': 'pl' },
+    });
+    expect(polish.body.verdictText).toMatch(/^IT można włączyć/);
 
     await putMarket('IT', { ...ITALY, status: 'active' });
     const active = await readiness('IT');

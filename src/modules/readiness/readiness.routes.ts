@@ -12,6 +12,7 @@ import {
   security,
 } from '../../http/openapi.ts';
 import { actorOf } from '../../http/principal.ts';
+import { translatorFor } from '../../i18n.ts';
 import { LanguageTag, MarketCode, marketParam } from '../markets/markets.schemas.ts';
 import {
   localizationStatus,
@@ -65,6 +66,7 @@ const ReadinessSchema = z
       missingSettings: z.array(z.string()).openapi({ description: 'Configuration variables still to set' }),
     }),
     verdict: z.enum(READINESS_VERDICTS),
+    verdictText: z.string().openapi({ description: 'The verdict in words, in the caller’s language' }),
     percent: z.number().int().min(0).max(100),
     ready: z.number().int(),
     total: z.number().int(),
@@ -148,7 +150,13 @@ export function readinessRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { market } = c.req.valid('param');
-        return c.json(await marketReadiness(serviceContext(deps), c.var.principal, market), 200);
+        const readiness = await marketReadiness(serviceContext(deps), c.var.principal, market);
+        const t = translatorFor(deps.i18n, c.req.header('accept-language'));
+        const verdictText = t(`readiness.${readiness.verdict}`, {
+          market: readiness.market,
+          percent: readiness.percent,
+        });
+        return c.json({ ...readiness, verdictText }, 200);
       },
     )
     .openapi(
