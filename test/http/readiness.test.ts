@@ -121,6 +121,37 @@ describe('launching a market: readiness and submit-drafts', () => {
     expect(item).toMatchObject({ state: 'rejected', rejection: { reason: 'INVALID_FORMAT' } });
   });
 
+  it('says which provider settings a market still needs, and is not ready without them', async () => {
+    // The market was set up while the secrets were configured; the instance now runs without them.
+    const config = vt.deps.config as unknown as Record<string, unknown>;
+    const secrets = { META_ACCESS_TOKEN: 'token', META_APP_SECRET: 'secret', META_VERIFY_TOKEN: 'verify' };
+    Object.assign(config, secrets);
+    try {
+      await putMarket('DE', {
+        ...ITALY,
+        name: 'Germany',
+        languages: ['de'],
+        defaultLanguage: 'de',
+        provider: { kind: 'meta', account: '999000111' },
+      });
+    } finally {
+      for (const name of Object.keys(secrets)) delete config[name];
+    }
+    const GERMAN = 'Hallo {{student_name}}, deine Stunde wurde auf {{lesson_at}} verschoben. Bis bald.';
+    for (const item of (await readiness('DE')).body.items as Array<{ template: string }>) {
+      await createDraft(vt, item.template, { body: GERMAN }, 'DE', 'de');
+    }
+    const res = await readiness('DE');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.percent).toBe(100);
+    expect(res.body.provider).toMatchObject({
+      kind: 'meta',
+      configured: false,
+      missingSettings: ['META_ACCESS_TOKEN', 'META_APP_SECRET', 'META_VERIFY_TOKEN'],
+    });
+    expect(res.body.verdict).toBe('not-ready');
+  });
+
   it('answers 404 for a market outside the key’s scope, and a sender may not read readiness', async () => {
     const other = await vt.request('POST', '/v1/api-keys', {
       body: { name: 'pl viewer', role: 'viewer', markets: ['PL'] },
