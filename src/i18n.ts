@@ -60,4 +60,10 @@ export function translatorFor(instance: i18n, acceptLanguage: string | undefined
   return instance.getFixedT(negotiateLanguage(acceptLanguage));
 }
 
+/** The language a translator from `translatorFor` writes in (i18next keeps it on the fixed `t`). */
+export function languageOf(t: TFunction): UiLanguage {
+  const language: unknown = Reflect.get(t, 'lng');
+  return SUPPORTED_LANGUAGES.find((supported) => supported === language) ?? 'en';
+}
+
 export type { TFunction };

@@ -2,17 +2,59 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { i18n, TFunction } from 'i18next';
 import type { Logger } from 'pino';
-import type { ZodError } from 'zod';
+import { type ZodError, z } from 'zod';
+import type { $ZodErrorMap, $ZodRawIssue } from 'zod/v4/core';
+import { en, pl, ru, tr } from 'zod/v4/locales';
 import { AppError, type FieldError, PROBLEM_STATUS, type ProblemType } from '../errors.ts';
-import { translatorFor } from '../i18n.ts';
+import { languageOf, translatorFor, type UiLanguage } from '../i18n.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+const ZOD_LOCALES: Record<UiLanguage, $ZodErrorMap> = {
+  en: en().localeError,
+  ru: ru().localeError,
+  pl: pl().localeError,
+  tr: tr().localeError,
+};
+
+/**
+ * Marks issues whose message is zod's own (a schema's custom message never reaches this hook) and
+ * keeps what the locales need to say what was received: zod drops `input` from finished issues.
+ * JSON bodies hold no class instances, so an empty object or array stands in for one.
+ */
+const LOCALISABLE = 'vettedLocalisable';
+z.config({
+  customError: (issue) => {
+    const { input } = issue;
+    const standIn = Array.isArray(input) ? [] : typeof input === 'object' && input !== null ? {} : input;
+    Object.assign(issue, { [LOCALISABLE]: { input: standIn } });
+    return undefined;
+  },
+});
+
+/** The zod issue behind a field error, so its message can be written in each caller's language. */
+const issueOfFieldError = new WeakMap<FieldError, $ZodRawIssue>();
+
 export function zodFieldErrors(error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length ? `/${issue.path.map(String).join('/')}` : '/',
-    message: issue.message,
-  }));
+  return error.issues.map((issue) => {
+    const fieldError = {
+      path: issue.path.length ? `/${issue.path.map(String).join('/')}` : '/',
+      message: issue.message,
+    };
+    const localisable: unknown = Reflect.get(issue, LOCALISABLE);
+    if (typeof localisable === 'object' && localisable !== null) {
+      const raw = Object.fromEntries(Object.entries(issue).filter(([key]) => key !== LOCALISABLE));
+      issueOfFieldError.set(fieldError, { ...raw, input: Reflect.get(localisable, 'input') } as $ZodRawIssue);
+    }
+    return fieldError;
+  });
+}
+
+function localisedFieldError(fieldError: FieldError, language: UiLanguage): FieldError {
+  const issue = issueOfFieldError.get(fieldError);
+  const localised = issue ? ZOD_LOCALES[language](issue) : undefined;
+  const message = typeof localised === 'string' ? localised : localised?.message;
+  return { path: fieldError.path, message: message ?? fieldError.message };
 }
 
 function statusToType(status: number): ProblemType {
@@ -48,7 +90,9 @@ export function problemBody(
     title: t(`problems.${error.type}.title`),
     status: error.status,
     detail: t(`problems.${error.type}.detail`, { ...defaults, ...error.params }),
-    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.errors
+      ? { errors: error.errors.map((fieldError) => localisedFieldError(fieldError, languageOf(t))) }
+      : {}),
     ...error.extensions,
   };
 }
