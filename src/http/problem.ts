@@ -25,7 +25,8 @@ const ZOD_LOCALES: Record<UiLanguage, $ZodErrorMap> = {
 const LOCALISABLE = 'vettedLocalisable';
 z.config({
   customError: (issue) => {
-    const { input } = issue;
+    // Only "expected X, received Y" reads the input; a long string is not worth keeping for others.
+    const input = issue.code === 'invalid_type' ? issue.input : undefined;
     const standIn = Array.isArray(input) ? [] : typeof input === 'object' && input !== null ? {} : input;
     Object.assign(issue, { [LOCALISABLE]: { input: standIn } });
     return undefined;
