@@ -65,6 +65,13 @@ const QUEUE_OPTIONS = {
   heartbeatSeconds: LEASE.heartbeatSeconds,
 };
 
+/**
+ * A singleton key dedupes only under a policy that says so. A status read waiting for a version
+ * makes a second one pointless (sweeps of several instances, doubts arriving together): `short`
+ * keeps at most one queued job per key.
+ */
+const QUEUE_POLICIES: Partial<Record<QueueName, 'short'>> = { [QUEUES.verifyStatus]: 'short' };
+
 export function createJobQueue(
   database: Database,
   options: { pollIntervalMs: number; log: Logger },
@@ -95,7 +102,10 @@ export function createJobQueue(
     async start() {
       await boss.start();
       for (const name of Object.values(QUEUES)) {
-        await boss.createQueue(name, QUEUE_OPTIONS);
+        await boss.createQueue(name, {
+          ...QUEUE_OPTIONS,
+          ...(QUEUE_POLICIES[name] ? { policy: QUEUE_POLICIES[name] } : {}),
+        });
         // createQueue leaves an existing queue as it was: a database made before these options changed gets them too.
         await boss.updateQueue(name, QUEUE_OPTIONS);
       }
