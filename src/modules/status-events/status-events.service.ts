@@ -133,6 +133,15 @@ function locate(input: ProviderLocator) {
   );
 }
 
+/** The version a provider's locator names, without a lock (a read before calling the provider). */
+export async function findProviderVersion(
+  ctx: ServiceContext,
+  locator: ProviderLocator,
+): Promise<VersionRow | undefined> {
+  const [version] = await ctx.db.select().from(versions).where(locate(locator));
+  return version;
+}
+
 /**
  * Finds and locks the version a delivery is about, and claims the delivery's dedupe key, in the
  * caller's transaction. A provider id we have not stored yet (its create answer is still on the

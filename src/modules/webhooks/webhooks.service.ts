@@ -1,9 +1,8 @@
-import { and, eq } from 'drizzle-orm';
-import { versions } from '../../../db/schema/index.ts';
 import type { ServiceContext } from '../../context.ts';
 import { QUEUES, type VerifyStatusJob } from '../../jobs/queue.ts';
 import type { ParsedProviderEvent, ProviderKind } from '../../providers/provider.ts';
 import {
+  findProviderVersion,
   type IngestOutcome,
   ingestProviderNote,
   ingestProviderStatus,
@@ -18,7 +17,8 @@ export interface WebhookReport {
 function locatorOf(provider: ProviderKind, event: ParsedProviderEvent): ProviderLocator {
   return {
     provider,
-    providerAccount: event.account,
+    // Gupshup's callbacks name the app by its name, not the app id a market is bound to.
+    providerAccount: provider === 'meta' ? event.account : undefined,
     providerTemplateId: event.providerTemplateId,
     providerTemplateName: event.name,
     providerLanguageCode: event.languageCode,
@@ -95,20 +95,7 @@ export async function ingestGupshupEvents(
         ...noteOf(event),
       });
     }
-    const [version] = await ctx.db
-      .select()
-      .from(versions)
-      .where(
-        and(
-          eq(versions.provider, 'gupshup'),
-          event.providerTemplateId
-            ? eq(versions.providerTemplateId, event.providerTemplateId)
-            : and(
-                eq(versions.providerTemplateName, event.name ?? ''),
-                eq(versions.providerLanguageCode, event.languageCode ?? ''),
-              ),
-        ),
-      );
+    const version = await findProviderVersion(ctx, locator);
     if (!version?.providerAccount || !version.providerTemplateName || !version.providerLanguageCode) {
       return { outcome: 'unknown-version' };
     }
