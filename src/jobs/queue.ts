@@ -35,6 +35,8 @@ export interface WorkOptions {
 
 export interface JobQueue {
   send(queue: QueueName, data: object, options?: EnqueueOptions): Promise<void>;
+  /** Many jobs in one statement (a sweep), each with its own singleton key. */
+  sendMany(queue: QueueName, jobs: Array<{ data: object; singletonKey: string }>): Promise<void>;
   work<T>(queue: QueueName, handler: (data: T) => Promise<void>, options?: WorkOptions): Promise<void>;
   start(): Promise<void>;
   stop(timeoutMs: number): Promise<void>;
@@ -116,6 +118,9 @@ export function createJobQueue(
         ...(startAfter ? { startAfter } : {}),
         ...(singletonKey ? { singletonKey } : {}),
       });
+    },
+    async sendMany(queue, jobs) {
+      if (jobs.length) await boss.insert(queue, jobs);
     },
     async work(queue, handler, { batchSize } = { batchSize: 1 }) {
       await boss.work(

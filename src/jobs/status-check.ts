@@ -82,10 +82,9 @@ export async function reconcile(ctx: ServiceContext): Promise<number> {
     )
     .orderBy(sql`${versions.statusCheckedAt} asc nulls first`)
     .limit(SWEEP_LIMIT);
-  for (const { id } of due) {
-    await ctx.queue.send(QUEUES.verifyStatus, { versionId: id } satisfies VerifyStatusJob, {
-      singletonKey: id,
-    });
-  }
+  await ctx.queue.sendMany(
+    QUEUES.verifyStatus,
+    due.map(({ id }) => ({ data: { versionId: id } satisfies VerifyStatusJob, singletonKey: id })),
+  );
   return due.length;
 }
