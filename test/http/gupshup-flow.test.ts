@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '../../db/schema/index.ts';
 import { FakeGupshupServer } from '../fakes/gupshup-server.ts';
-import { createDraft, createTemplate, getStatus, versionsPath } from '../support/fixtures.ts';
+import { bindMarket, createDraft, createTemplate, getStatus, versionsPath } from '../support/fixtures.ts';
 import { startTestVetted, type TestVetted, waitFor } from '../support/harness.ts';
 
 const APP = 'f1e2d3c4-app-pl';
@@ -29,11 +29,7 @@ beforeAll(async () => {
       SUBMIT_RETRY_BASE_MS: '50',
     },
   });
-  const pl = await vt.request('GET', `/v1/markets/${MARKET}`);
-  const { code: _code, createdAt: _c, updatedAt: _u, ...market } = pl.body;
-  const bound = await vt.request('PUT', `/v1/markets/${MARKET}`, {
-    body: { ...market, provider: { kind: 'gupshup', account: APP } },
-  });
+  const bound = await bindMarket(vt, MARKET, { kind: 'gupshup', account: APP });
   expect(bound.status, JSON.stringify(bound.body)).toBe(200);
 });
 afterAll(async () => {

@@ -4,7 +4,14 @@ import { events, versions } from '../../db/schema/index.ts';
 import { serviceContext } from '../../src/context.ts';
 import { reconcile } from '../../src/jobs/status-check.ts';
 import { FakeMetaServer, signedDelivery } from '../fakes/meta-server.ts';
-import { createDraft, createTemplate, getStatus, render, versionsPath } from '../support/fixtures.ts';
+import {
+  bindMarket,
+  createDraft,
+  createTemplate,
+  getStatus,
+  render,
+  versionsPath,
+} from '../support/fixtures.ts';
 import { startTestVetted, type TestVetted, waitFor } from '../support/harness.ts';
 
 const APP_SECRET = 'meta-app-secret-for-tests';
@@ -28,11 +35,7 @@ beforeAll(async () => {
       RECONCILE_PENDING_AFTER_MS: '0',
     },
   });
-  const tr = await vt.request('GET', '/v1/markets/TR');
-  const { code: _code, createdAt: _c, updatedAt: _u, ...market } = tr.body;
-  const bound = await vt.request('PUT', '/v1/markets/TR', {
-    body: { ...market, provider: { kind: 'meta', account: WABA } },
-  });
+  const bound = await bindMarket(vt, 'TR', { kind: 'meta', account: WABA });
   expect(bound.status, JSON.stringify(bound.body)).toBe(200);
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { markets } from '../../db/schema/index.ts';
 import { serviceContext } from '../../src/context.ts';
 import { misconfiguredMarkets } from '../../src/modules/markets/markets.service.ts';
-import { createDraft, createTemplate, getStatus, versionsPath } from '../support/fixtures.ts';
+import { bindMarket, createDraft, createTemplate, getStatus, versionsPath } from '../support/fixtures.ts';
 import { useTestVetted, waitFor } from '../support/harness.ts';
 
 // No provider settings at all: only the sandbox can be used.
@@ -38,11 +38,7 @@ describe('a market bound to a provider whose settings are gone', () => {
   });
 
   it('refuses binding a Gupshup account without its settings, naming them', async () => {
-    const pl = (await vt.request('GET', '/v1/markets/RU')).body;
-    const { code: _code, createdAt: _c, updatedAt: _u, ...market } = pl;
-    const res = await vt.request('PUT', '/v1/markets/RU', {
-      body: { ...market, provider: { kind: 'gupshup', account: 'app-1' } },
-    });
+    const res = await bindMarket(vt, 'RU', { kind: 'gupshup', account: 'app-1' });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([
       expect.objectContaining({

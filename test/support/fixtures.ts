@@ -101,3 +101,13 @@ export function render(vt: TestVetted, key: string, extra: Record<string, unknow
     },
   });
 }
+
+/** Binds a market to a provider account: PUT takes back what GET returned, with the provider changed. */
+export async function bindMarket(
+  vt: TestVetted,
+  market: string,
+  provider: { kind: string; account: string },
+) {
+  const current = await vt.request('GET', `/v1/markets/${market}`);
+  return vt.request('PUT', `/v1/markets/${market}`, { body: { ...current.body, provider } });
+}
