@@ -54,8 +54,10 @@ export async function verifyVersionStatus(ctx: ServiceContext, job: VerifyStatus
     raw: found.raw ?? null,
     authoritative: true,
   });
-  const template = await getTemplate(ctx, version.templateKey);
-  await noteAssignedCategory(ctx, version, template.category, found.category, 'poll');
+  if (found.category) {
+    const template = await getTemplate(ctx, version.templateKey);
+    await noteAssignedCategory(ctx, version, template.category, found.category, 'poll');
+  }
 }
 
 /**
