@@ -1,5 +1,6 @@
 export * from './api-keys.ts';
 export * from './audit-entries.ts';
+export * from './console-sessions.ts';
 export * from './events.ts';
 export * from './idempotency-keys.ts';
 export * from './markets.ts';
