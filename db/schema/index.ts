@@ -4,6 +4,7 @@ export * from './console-sessions.ts';
 export * from './events.ts';
 export * from './idempotency-keys.ts';
 export * from './markets.ts';
+export * from './message-prices.ts';
 export * from './sandbox-templates.ts';
 export * from './status-deliveries.ts';
 export * from './templates.ts';
