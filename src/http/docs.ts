@@ -4,7 +4,10 @@ import { Hono } from 'hono';
 
 const STANDALONE_URL = new URL('./browser/standalone.js', import.meta.resolve('@scalar/api-reference'));
 
-/** The API reference page, with Scalar's script served from our own origin (no CDN). */
+/**
+ * The API reference page, with Scalar's script served from our own origin (no CDN) and its
+ * default fonts off: they come from Scalar's font host, and the page asks nothing of other hosts.
+ */
 export function docsRoutes() {
   let script: Promise<Buffer> | undefined;
   return new Hono()
@@ -15,6 +18,11 @@ export function docsRoutes() {
     })
     .get(
       '/docs',
-      Scalar({ url: '/openapi.json', cdn: '/docs/assets/standalone.js', pageTitle: 'Vetted API' }),
+      Scalar({
+        url: '/openapi.json',
+        cdn: '/docs/assets/standalone.js',
+        pageTitle: 'Vetted API',
+        withDefaultFonts: false,
+      }),
     );
 }

@@ -44,6 +44,9 @@ describe('API description', () => {
     const html = await page.text();
     expect(html).toContain('/docs/assets/standalone.js');
     expect(html).not.toMatch(/https?:\/\/(cdn|unpkg|fastly)\./);
+    // Scalar's default fonts come from its font host; the page loads nothing from elsewhere.
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toMatch(/"withDefaultFonts":\s*false/);
     const script = await vt.app.request('/docs/assets/standalone.js');
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toContain('javascript');
