@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -99,9 +99,15 @@ export function openPostgres(url: string, options: { max?: number } = {}): Postg
   };
 }
 
+/** The rows of a raw query: postgres.js answers an array, PGlite an object holding `rows`. */
+export async function queryRows(db: DbOrTx, query: SQL): Promise<unknown[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result;
+  const rows = (result as { rows?: unknown }).rows;
+  return Array.isArray(rows) ? rows : [];
+}
+
 async function countMigrations(db: Db): Promise<number> {
-  const result = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-  const rows: unknown = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
-  const first = Array.isArray(rows) ? (rows[0] as { n?: number } | undefined) : undefined;
-  return first?.n ?? 0;
+  const [first] = await queryRows(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return (first as { n?: number } | undefined)?.n ?? 0;
 }

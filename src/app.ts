@@ -12,6 +12,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { localizationRoutes } from './modules/localization/localization.routes.ts';
 import { marketRoutes } from './modules/markets/markets.routes.ts';
+import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
 import { readinessRoutes } from './modules/readiness/readiness.routes.ts';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes.ts';
 import { servingRoutes } from './modules/serving/serving.routes.ts';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.route('/', marketRoutes(deps));
   app.route('/', readinessRoutes(deps));
   app.route('/', templateRoutes(deps));

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { ApiKeyStore } from './modules/api-keys/api-key-store.ts';
+import type { Metrics } from './modules/metrics/metrics.ts';
 import type { ServingIndex } from './modules/serving/serving-index.ts';
 import type { ProviderRegistry } from './providers/registry.ts';
 
@@ -23,6 +24,7 @@ export interface AppDeps {
   changes: ChangeFeed;
   apiKeys: ApiKeyStore;
   providers: ProviderRegistry;
+  metrics: Metrics;
 }
 
 /** What a service function works with: `db` may be an open transaction, so calls compose. */

@@ -10,6 +10,7 @@ import { startWorkers } from './jobs/workers.ts';
 import { ApiKeyStore } from './modules/api-keys/api-key-store.ts';
 import { ensureBootstrapAdmin } from './modules/api-keys/api-keys.service.ts';
 import { misconfiguredMarkets, seedMarkets } from './modules/markets/markets.service.ts';
+import { Metrics } from './modules/metrics/metrics.ts';
 import { ServingIndex } from './modules/serving/serving-index.ts';
 import { createGupshupProvider } from './providers/gupshup/gupshup-provider.ts';
 import { createMetaProvider } from './providers/meta/meta-provider.ts';
@@ -92,6 +93,7 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
     apiKeys,
     changes: new ChangeFeed({ database, serving, apiKeys, log }),
     providers,
+    metrics: new Metrics(queue),
   };
   const ctx = serviceContext(deps);
   await seedMarkets(ctx);

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { type DrizzleTransactionLike, fromDrizzle, fromPglite, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import type { Database, DbOrTx } from '../../db/database.ts';
+import { z } from 'zod';
+import { type Database, type DbOrTx, queryRows } from '../../db/database.ts';
 
 export const QUEUES = {
   submitVersion: 'submit-version',
@@ -33,11 +34,29 @@ export interface WorkOptions {
   batchSize: number;
 }
 
+/** Jobs of one queue in one pg-boss state, and how long the oldest of them has existed. */
+export interface QueueDepth {
+  queue: QueueName;
+  /** `created` and `retry` wait for a worker (some until their start time), `active` are being worked. */
+  state: 'created' | 'retry' | 'active';
+  jobs: number;
+  oldestSeconds: number;
+}
+
+const QueueDepthRow = z.object({
+  queue: z.enum(Object.values(QUEUES) as [QueueName, ...QueueName[]]),
+  state: z.enum(['created', 'retry', 'active']),
+  jobs: z.coerce.number(),
+  oldest_seconds: z.coerce.number(),
+});
+
 export interface JobQueue {
   send(queue: QueueName, data: object, options?: EnqueueOptions): Promise<void>;
   /** Many jobs in one statement (a sweep), each with its own singleton key. */
   sendMany(queue: QueueName, jobs: Array<{ data: object; singletonKey: string }>): Promise<void>;
   work<T>(queue: QueueName, handler: (data: T) => Promise<void>, options?: WorkOptions): Promise<void>;
+  /** Unfinished jobs per queue and state, read from the job table (all instances' jobs). */
+  depth(): Promise<QueueDepth[]>;
   start(): Promise<void>;
   stop(timeoutMs: number): Promise<void>;
 }
@@ -147,6 +166,24 @@ export function createJobQueue(
           });
         },
       );
+    },
+    async depth() {
+      const rows = await queryRows(
+        database.db,
+        sql`select name as queue, state::text as state, count(*)::int as jobs,
+              extract(epoch from now() - min(created_on))::float8 as oldest_seconds
+            from pgboss.job
+            where state in ('created', 'retry', 'active')
+              and name in (${sql.join(
+                Object.values(QUEUES).map((name) => sql`${name}`),
+                sql`, `,
+              )})
+            group by name, state`,
+      );
+      return rows.map((row) => {
+        const { queue, state, jobs, oldest_seconds } = QueueDepthRow.parse(row);
+        return { queue, state, jobs, oldestSeconds: oldest_seconds };
+      });
     },
     async stop(timeoutMs) {
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
