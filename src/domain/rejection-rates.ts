@@ -4,7 +4,14 @@
  * this folds the counts into rates and says which groups stand out.
  */
 
-export const ANALYTICS_DIMENSIONS = ['market', 'language', 'category', 'reason', 'provider', 'period'] as const;
+export const ANALYTICS_DIMENSIONS = [
+  'market',
+  'language',
+  'category',
+  'reason',
+  'provider',
+  'period',
+] as const;
 export type AnalyticsDimension = (typeof ANALYTICS_DIMENSIONS)[number];
 
 export type GroupValues = Partial<Record<AnalyticsDimension, string | null>>;
@@ -112,7 +119,11 @@ export function rejectionRates(counts: DecisionCount[], groupBy: readonly Analyt
 }
 
 /** Dimension by dimension; a missing value (no reason) sorts last. */
-export function compareValues(a: GroupValues, b: GroupValues, dimensions: readonly AnalyticsDimension[]): number {
+export function compareValues(
+  a: GroupValues,
+  b: GroupValues,
+  dimensions: readonly AnalyticsDimension[],
+): number {
   for (const dimension of dimensions) {
     const x = a[dimension] ?? null;
     const y = b[dimension] ?? null;

@@ -3,9 +3,15 @@ import { toCsv } from '../../src/domain/csv.ts';
 
 describe('toCsv', () => {
   it('writes a header and rows with CRLF line ends; null is an empty field', () => {
-    expect(toCsv(['market', 'rate', 'outlier'], [['TR', 0.75, true], ['PL', null, false]])).toBe(
-      'market,rate,outlier\r\nTR,0.75,true\r\nPL,,false\r\n',
-    );
+    expect(
+      toCsv(
+        ['market', 'rate', 'outlier'],
+        [
+          ['TR', 0.75, true],
+          ['PL', null, false],
+        ],
+      ),
+    ).toBe('market,rate,outlier\r\nTR,0.75,true\r\nPL,,false\r\n');
   });
 
   it('quotes fields with commas, quotes and line breaks, doubling quotes', () => {

@@ -49,10 +49,7 @@ describe('rejectionRates', () => {
   });
 
   it('by reason: one row per reason, its rate over all of the group’s decisions', () => {
-    const report = rejectionRates(
-      [...story, ...counts('ES', 'es', 5, {})],
-      ['market', 'language', 'reason'],
-    );
+    const report = rejectionRates([...story, ...counts('ES', 'es', 5, {})], ['market', 'language', 'reason']);
     const rows = report.items.map((row) => [
       `${row.values.market}/${row.values.language}`,
       row.values.reason,
