@@ -7,5 +7,6 @@ export * from './markets.ts';
 export * from './message-prices.ts';
 export * from './sandbox-templates.ts';
 export * from './status-deliveries.ts';
+export * from './subscriptions.ts';
 export * from './templates.ts';
 export * from './versions.ts';
