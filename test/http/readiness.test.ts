@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDraft, createTemplate, decide, versionsPath } from '../support/fixtures.ts';
+import { createDraft, createTemplate, decide, TURKISH_BODY, versionsPath } from '../support/fixtures.ts';
 import { useTestVetted, waitFor } from '../support/harness.ts';
 
 const vt = useTestVetted();
@@ -150,6 +150,33 @@ describe('launching a market: readiness and submit-drafts', () => {
       missingSettings: ['META_ACCESS_TOKEN', 'META_APP_SECRET', 'META_VERIFY_TOKEN'],
     });
     expect(res.body.verdict).toBe('not-ready');
+  });
+
+  it('calls a draft holding another language’s text untranslated, and submit-drafts leaves it', async () => {
+    await putMarket('FR', {
+      ...ITALY,
+      name: 'France',
+      languages: ['fr'],
+      defaultLanguage: 'fr',
+      status: 'active',
+    });
+    const key = await createTemplate(vt);
+    await createDraft(vt, key, { body: TURKISH_BODY });
+    await createDraft(vt, key, { body: TURKISH_BODY }, 'FR', 'fr');
+    const itemOf = async () =>
+      (await readiness('FR')).body.items.find((item: { template: string }) => item.template === key);
+    expect(await itemOf()).toMatchObject({ state: 'untranslated', ready: false, version: 1 });
+
+    const report = await vt.request('POST', '/v1/markets/FR/submit-drafts');
+    expect(report.status, JSON.stringify(report.body)).toBe(200);
+    expect(report.body.items.find((item: { template: string }) => item.template === key)).toMatchObject({
+      outcome: 'skipped',
+      reason: 'untranslated',
+    });
+
+    const FRENCH = 'Bonjour {{student_name}}, votre cours a été déplacé au {{lesson_at}}. À bientôt.';
+    await createDraft(vt, key, { body: FRENCH }, 'FR', 'fr');
+    expect(await itemOf()).toMatchObject({ state: 'draft', ready: false, version: 2 });
   });
 
   it('answers 404 for a market outside the key’s scope, and a sender may not read readiness', async () => {

@@ -98,7 +98,10 @@ const SubmitDraftsSchema = z
         reason: z
           .string()
           .optional()
-          .openapi({ description: 'Why it was skipped: the status, lint-errors, missing…' }),
+          .openapi({
+            description:
+              'Why it was skipped: the newest status, untranslated, lint-errors, missing, or the problem type submit answered',
+          }),
       }),
     ),
   })

@@ -112,6 +112,7 @@ export async function localizationStatus(ctx: ServiceContext, principal: Princip
 
 export const READINESS_STATES = [
   'missing',
+  'untranslated',
   'lint-errors',
   'draft',
   'pending',
@@ -123,13 +124,17 @@ export type ReadinessState = (typeof READINESS_STATES)[number];
 export const READINESS_VERDICTS = ['ready-to-activate', 'not-ready', 'live', 'awaiting-approvals'] as const;
 type ReadinessVerdict = (typeof READINESS_VERDICTS)[number];
 
-/** Where a variant stands on the way to being served; a served version wins over a newer draft. */
-function stateOf(cell: Cell): ReadinessState {
+/**
+ * Where a variant stands on the way to being served; a served version wins over a newer draft. A
+ * draft holding another language's text is untranslated before anything its lint says.
+ */
+function stateOf(cell: Cell, untranslated: ReadonlySet<string>): ReadinessState {
   if (cell.served !== null) return 'approved';
   const newest = cell.newest;
   if (!newest) return 'missing';
   switch (newest.status) {
     case 'draft':
+      if (untranslated.has(newest.id)) return 'untranslated';
       return newest.lint && hasErrors(newest.lint.findings) ? 'lint-errors' : 'draft';
     case 'queued':
     case 'pending':
@@ -152,6 +157,38 @@ async function freshDrafts(ctx: ServiceContext, cells: Cell[]): Promise<Cell[]> 
       return { ...cell, newest: fresh ?? cell.newest };
     }),
   );
+}
+
+const primaryLanguage = (language: string) => language.split(/[-_]/)[0]?.toLowerCase();
+
+/**
+ * Newest drafts whose content is exactly that of a version of the same template in another
+ * language: the source pasted back untranslated (or an export's source fill imported as it was).
+ * Regional variants of one language (es, es_MX) may share a text, so only primary languages count.
+ */
+async function untranslatedDrafts(ctx: ServiceContext, cells: Cell[]): Promise<Set<string>> {
+  const drafts = cells.filter((cell) => cell.newest?.status === 'draft');
+  if (drafts.length === 0) return new Set();
+  const rows = await ctx.db
+    .selectDistinct({
+      templateKey: versions.templateKey,
+      language: versions.language,
+      contentHash: versions.contentHash,
+    })
+    .from(versions)
+    .where(inArray(versions.templateKey, [...new Set(drafts.map((cell) => cell.template.key))]));
+  const languages = new Map<string, Set<string | undefined>>();
+  for (const row of rows) {
+    const key = `${row.templateKey}\u0000${row.contentHash}`;
+    languages.set(key, (languages.get(key) ?? new Set()).add(primaryLanguage(row.language)));
+  }
+  const found = new Set<string>();
+  for (const { template, language, newest } of drafts) {
+    if (!newest) continue;
+    const sharing = languages.get(`${template.key}\u0000${newest.contentHash}`) ?? new Set();
+    if ([...sharing].some((other) => other !== primaryLanguage(language))) found.add(newest.id);
+  }
+  return found;
 }
 
 /** The last rejection reason of each rejected newest version, keyed by version id. */
@@ -181,12 +218,15 @@ export async function marketReadiness(ctx: ServiceContext, principal: Principal,
   if (!inScope(principal, code)) throw new AppError('unknown-market', { params: { market: code } });
   const market = await getMarket(ctx, code);
   const cells = await freshDrafts(ctx, await loadCells(ctx, [market], principal));
-  const reasons = await rejectionReasons(ctx, cells);
+  const [reasons, untranslated] = await Promise.all([
+    rejectionReasons(ctx, cells),
+    untranslatedDrafts(ctx, cells),
+  ]);
   const missingSettings = missingProviderSettings(ctx.config, market.providerKind, market.providerAccount);
   const counted: readonly ReadinessState[] =
     market.status === 'upcoming' ? ['draft', 'pending', 'approved'] : ['approved'];
   const items = cells.map((cell) => {
-    const state = stateOf(cell);
+    const state = stateOf(cell, untranslated);
     const rejection = cell.newest && state === 'rejected' ? reasons.get(cell.newest.id) : undefined;
     return {
       template: cell.template.key,
@@ -239,6 +279,7 @@ export async function submitMarketDrafts(
   const market = await getMarket(ctx, code);
   if (market.status !== 'active') throw new AppError('market-upcoming', { params: { market: market.code } });
   const cells = await freshDrafts(ctx, await loadCells(ctx, [market], principal));
+  const untranslated = await untranslatedDrafts(ctx, cells);
   const results = [];
   for (const cell of cells) {
     const newest = cell.newest;
@@ -249,6 +290,10 @@ export async function submitMarketDrafts(
     };
     if (newest?.status !== 'draft') {
       results.push({ ...variant, outcome: 'skipped' as const, reason: newest ? newest.status : 'missing' });
+      continue;
+    }
+    if (untranslated.has(newest.id)) {
+      results.push({ ...variant, outcome: 'skipped' as const, reason: 'untranslated' });
       continue;
     }
     if (newest.lint && hasErrors(newest.lint.findings)) {
