@@ -44,6 +44,9 @@ describe('launching a market: readiness and submit-drafts', () => {
       body.items.find((item) => item.template === key)?.state;
     expect(stateOf(before.body, a)).toBe('draft');
     expect(stateOf(before.body, b)).toBe('lint-errors');
+    expect(before.body.verdictText).toBe(
+      'IT is not ready to activate: 50% of the variants have a lint-clean draft.',
+    );
 
     const refused = await vt.request('POST', '/v1/markets/IT/submit-drafts');
     expect(refused.status).toBe(409);
@@ -150,6 +153,7 @@ describe('launching a market: readiness and submit-drafts', () => {
       missingSettings: ['META_ACCESS_TOKEN', 'META_APP_SECRET', 'META_VERIFY_TOKEN'],
     });
     expect(res.body.verdict).toBe('not-ready');
+    expect(res.body.verdictText).toMatch(/the provider account is not configured yet\.$/);
   });
 
   it('calls a draft holding another language’s text untranslated, and submit-drafts leaves it', async () => {

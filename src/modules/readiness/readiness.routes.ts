@@ -95,13 +95,10 @@ const SubmitDraftsSchema = z
         language: LanguageTag,
         version: z.number().int().nullable(),
         outcome: z.enum(['submitted', 'skipped']),
-        reason: z
-          .string()
-          .optional()
-          .openapi({
-            description:
-              'Why it was skipped: the newest status, untranslated, lint-errors, missing, or the problem type submit answered',
-          }),
+        reason: z.string().optional().openapi({
+          description:
+            'Why it was skipped: the newest status, untranslated, lint-errors, missing, or the problem type submit answered',
+        }),
       }),
     ),
   })
@@ -158,6 +155,7 @@ export function readinessRoutes(deps: AppDeps) {
         const verdictText = t(`readiness.${readiness.verdict}`, {
           market: readiness.market,
           percent: readiness.percent,
+          ...(readiness.provider.configured ? {} : { context: 'unconfigured' }),
         });
         return c.json({ ...readiness, verdictText }, 200);
       },
