@@ -19,6 +19,7 @@ import { servingRoutes } from './modules/serving/serving.routes.ts';
 import { templateRoutes } from './modules/templates/templates.routes.ts';
 import { versionRoutes } from './modules/versions/versions.routes.ts';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
+import { consoleRoutes } from './ui/ui.routes.ts';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 /** 10,000 recipients with their variables need more room than one request. */
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', docsRoutes());
+  app.route('/', consoleRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

@@ -39,7 +39,7 @@ const CreatedApiKeySchema = ApiKeySchema.extend({
 /** Far above any sender's need, low enough that a typo cannot mean "unlimited". */
 const MAX_RATE_LIMIT_PER_SECOND = 100_000;
 
-const NewApiKeySchema = z
+export const NewApiKeySchema = z
   .object({
     name: safeText('name').trim().min(1).max(100),
     role: z.enum(ROLES),

@@ -6,6 +6,7 @@ import {
   LINT_RULES_VERSION,
   type LintContext,
   type LintFinding,
+  lintContent,
   lintInContext,
   lintInputHash,
   lintOwnContent,
@@ -140,22 +141,37 @@ export async function withFreshLint(
   );
 }
 
-/** The version's findings: those stored with it, and those of its context (`facts`), per request. */
-export function lintVersion(row: VersionRow, facts: VariantLintFacts): LintFinding[] {
-  const context: LintContext = {
-    content: contentOf(row),
+type VersionRef = Pick<VersionRow, 'templateKey' | 'market' | 'language' | 'version'>;
+
+function lintContextOf(ref: VersionRef, content: VersionContent, facts: VariantLintFacts): LintContext {
+  return {
+    content,
     variables: facts.template.variables,
     category: facts.template.category,
-    language: row.language,
+    language: ref.language,
     siblings: facts.siblings,
     // A version's own rejection is history, not a warning about itself.
-    rejectedBefore: facts.rejectedBefore.filter((rejection) => rejection.version !== row.version),
+    rejectedBefore: facts.rejectedBefore.filter((rejection) => rejection.version !== ref.version),
     provider: {
       kind: facts.providerKind,
-      templateName: providerTemplateName(row.templateKey, row.market, row.version),
+      templateName: providerTemplateName(ref.templateKey, ref.market, ref.version),
       languageCode: facts.languageCode,
     },
   };
+}
+
+/** The version's findings: those stored with it, and those of its context (`facts`), per request. */
+export function lintVersion(row: VersionRow, facts: VariantLintFacts): LintFinding[] {
+  const context = lintContextOf(row, contentOf(row), facts);
   const stored = isFresh(row, facts.template) ? row.lint : lintOwnContent(context);
   return lintInContext(stored, context);
+}
+
+/** Findings for content not saved yet (the console's live lint): the same rules as for the saved version. */
+export function lintUnsaved(
+  ref: VersionRef,
+  content: VersionContent,
+  facts: VariantLintFacts,
+): LintFinding[] {
+  return lintContent(lintContextOf(ref, content, facts));
 }
