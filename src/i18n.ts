@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { z } from 'zod';
+import { MESSAGE_FORMATS } from './domain/lint.ts';
 
 export const SUPPORTED_LANGUAGES = ['en', 'ru', 'pl', 'tr'] as const;
 export type UiLanguage = (typeof SUPPORTED_LANGUAGES)[number];
@@ -32,6 +33,9 @@ export async function createI18n(): Promise<i18n> {
     interpolation: { escapeValue: false },
     initAsync: false,
   });
+  for (const [name, format] of Object.entries(MESSAGE_FORMATS)) {
+    instance.services.formatter?.add(name, (value: unknown, lng) => format(String(value), lng ?? 'en'));
+  }
   return instance;
 }
 

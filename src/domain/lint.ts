@@ -3,6 +3,7 @@ import type { ContentComponent, VersionContent } from './content.ts';
 import { categoryRules } from './lint-rules/category.ts';
 import { consistencyRules } from './lint-rules/consistency.ts';
 import { historyRules } from './lint-rules/history.ts';
+import { languageRules } from './lint-rules/language.ts';
 import { providerRules } from './lint-rules/provider.ts';
 import {
   characterCount,
@@ -11,6 +12,7 @@ import {
   type LintContext,
   type LintFinding,
   type LintRule,
+  MESSAGE_FORMATS,
   type ParsedContent,
   type ParsedPart,
   parsedParts,
@@ -34,7 +36,7 @@ export type {
   Report,
   Severity,
 } from './lint-rules/rule.ts';
-export { characterCount, defineRule, parsedParts, TEXT_LIMITS };
+export { characterCount, defineRule, MESSAGE_FORMATS, parsedParts, TEXT_LIMITS };
 
 /**
  * The most a draft may hold: WhatsApp's limits with room for a draft in progress (the `length`
@@ -198,6 +200,7 @@ export const whatsappRules: DefinedRule[] = [
   ...structureRules,
   ...variableRules,
   ...textRules,
+  ...languageRules,
   ...categoryRules,
   ...consistencyRules,
   ...historyRules,
@@ -247,7 +250,7 @@ export function lintContent(ctx: LintContext, rules: LintRule[] = whatsappRules)
  * Bump whenever a rule changes what it finds: findings stored under another version are
  * recomputed (once) when next read.
  */
-export const LINT_RULES_VERSION = 2;
+export const LINT_RULES_VERSION = 3;
 
 /** Rules that read other rows (translations, past rejections, the market's provider): run per request. */
 const CONTEXT_RULE_IDS: ReadonlySet<string> = new Set([

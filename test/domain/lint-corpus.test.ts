@@ -232,7 +232,7 @@ const badExamples: Array<[string, LintContext, string[]]> = [
   [
     'a language without a Meta code (plain pt)',
     base(
-      {},
+      { body: 'Olá {{student_name}}, a sua aula foi remarcada para {{lesson_at}}. Até breve, obrigado!' },
       {
         language: 'pt',
         provider: { kind: 'meta', templateName: 'x_br_v1', languageCode: toMetaLanguageCode('pt') },

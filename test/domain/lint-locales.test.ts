@@ -11,9 +11,10 @@ function lintMessages(language: string): Record<string, unknown> {
   return typeof lint === 'object' && lint !== null ? { ...lint } : {};
 }
 
-/** `{x}` slots become i18next's `{{x}}`; literal double braces stay as they are. */
-const toI18next = (template: string) => template.replace(/(?<!\{)\{(\w+)\}(?!\})/g, '{{$1}}');
-const slots = (message: string) => [...message.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1]).sort();
+/** `{x}` and `{x, format}` slots become i18next's `{{x}}`, `{{x, format}}`; literal double braces stay. */
+const toI18next = (template: string) => template.replace(/(?<!\{)\{(\w+(?:, \w+)?)\}(?!\})/g, '{{$1}}');
+const slots = (message: string) =>
+  [...message.matchAll(/\{\{(\w+(?:, \w+)?)\}\}/g)].map((match) => match[1]).sort();
 
 const messages = Object.fromEntries(LANGUAGES.map((language) => [language, lintMessages(language)]));
 const ruleIds = whatsappRules.map((rule) => rule.id);

@@ -58,10 +58,19 @@ export function characterCount(text: string): number {
 
 type Params = Record<string, string | number>;
 
+/** Formats a message slot may name, as i18next does (`{detected, language}`): the same names in src/i18n.ts. */
+export const MESSAGE_FORMATS = {
+  /** A language code shown as the language's name in the reader's language. */
+  language: (value: string, readerLanguage: string) =>
+    new Intl.DisplayNames([readerLanguage], { type: 'language', fallback: 'code' }).of(value) ?? value,
+} as const;
+
 function fill(template: string, params: Params): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    Object.hasOwn(params, key) ? String(params[key]) : whole,
-  );
+  return template.replace(/\{(\w+)(?:, (\w+))?\}/g, (whole, key: string, format?: string) => {
+    if (!Object.hasOwn(params, key)) return whole;
+    const value = String(params[key]);
+    return format === 'language' ? MESSAGE_FORMATS.language(value, 'en') : value;
+  });
 }
 
 export interface FindingInput {
