@@ -26,6 +26,8 @@ export default defineConfig({
                   'test/jobs/**',
                   'test/context.test.ts',
                   'test/server.test.ts',
+                  // Browser tests: the console's pages are the same on either database.
+                  'test/ui/**',
                 ],
                 env: { TEST_DB_KIND: 'postgres', TEST_DATABASE_URL: postgresUrl },
               },
