@@ -8,6 +8,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { AppDeps, Clock } from '../../src/context.ts';
 import { startVetted } from '../../src/vetted.ts';
+import { responseSchemasOf } from './response-schema.ts';
 
 export const ADMIN_KEY = 'vt_live_test_admin_key_0000000000000000';
 export const dbKind = process.env.TEST_DB_KIND === 'postgres' ? 'postgres' : 'pglite';
@@ -108,6 +109,12 @@ export async function startTestVetted(
       }
       const response = await app.request(path, init);
       const text = await response.text();
+      // Every answer a test receives is one the OpenAPI document allows, so drift fails a test.
+      (await responseSchemasOf(app)).check(method, path, {
+        status: response.status,
+        headers: response.headers,
+        text,
+      });
       let parsed: unknown = text;
       try {
         parsed = text ? JSON.parse(text) : undefined;
