@@ -1,11 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import type { AppDeps } from './context.ts';
 import { AppError } from './errors.ts';
 import { docsRoutes } from './http/docs.ts';
 import type { AppEnv } from './http/env.ts';
 import { requestHeader } from './http/headers.ts';
+import { observeRequests } from './http/observe.ts';
 import { createErrorHandler, problemResponse } from './http/problem.ts';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -27,17 +27,7 @@ const MAX_BATCH_BODY_BYTES = 32 * 1024 * 1024;
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use(
-    requestId({
-      // The caller's id when it sends a sensible one, so logs on both sides meet. Problem responses
-      // carry it (body and X-Request-Id); successful ones stay lean.
-      generator: (c) => {
-        const given = requestHeader(c, 'x-request-id');
-        return given && /^[\w\-=]{1,255}$/.test(given) ? given : crypto.randomUUID();
-      },
-      headerName: '',
-    }),
-  );
+  app.use(observeRequests(deps));
 
   const tooLarge = () => {
     throw new AppError('payload-too-large');

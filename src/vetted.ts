@@ -5,7 +5,8 @@ import type { Config } from './config.ts';
 import { type AppDeps, type Clock, serviceContext } from './context.ts';
 import { RateLimits } from './http/rate-limit.ts';
 import { createI18n } from './i18n.ts';
-import { createJobQueue } from './jobs/queue.ts';
+import { notificationRetryPolicy } from './jobs/notification-worker.ts';
+import { createJobQueue, QUEUES } from './jobs/queue.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { ApiKeyStore } from './modules/api-keys/api-key-store.ts';
 import { ensureBootstrapAdmin } from './modules/api-keys/api-keys.service.ts';
@@ -57,6 +58,7 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
   const queue = createJobQueue(database, {
     pollIntervalMs: config.JOB_POLL_INTERVAL_MS,
     log,
+    retries: { [QUEUES.deliverNotification]: notificationRetryPolicy(config) },
   });
   const providers = new ProviderRegistry();
   providers.register(
@@ -93,7 +95,10 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
     apiKeys,
     changes: new ChangeFeed({ database, serving, apiKeys, log }),
     providers,
-    metrics: new Metrics(queue),
+    metrics: new Metrics({
+      queue,
+      caches: { sizes: () => ({ ...serving.cacheSizes(), api_keys: apiKeys.size }) },
+    }),
   };
   const ctx = serviceContext(deps);
   await seedMarkets(ctx);

@@ -7,6 +7,8 @@ import type { $ZodErrorMap, $ZodRawIssue } from 'zod/v4/core';
 import { en, pl, ru, tr } from 'zod/v4/locales';
 import { AppError, type FieldError, PROBLEM_STATUS, type ProblemType } from '../errors.ts';
 import { languageOf, translatorFor, type UiLanguage } from '../i18n.ts';
+import type { AppEnv } from './env.ts';
+import { requestLog, routeOf } from './observe.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -131,7 +133,9 @@ export function problemResponse(c: Context, error: AppError, i18n: i18n): Respon
 export function createErrorHandler(i18n: i18n, log: Logger) {
   return (error: unknown, c: Context): Response => {
     const appError = toAppError(error);
-    if (appError.status >= 500) log.error({ err: error, path: c.req.path }, 'request failed');
+    // The route pattern, not the path: a path can hold a secret (Gupshup's webhook token).
+    if (appError.status >= 500)
+      requestLog(c as Context<AppEnv>, log).error({ err: error, route: routeOf(c) }, 'request failed');
     return problemResponse(c, appError, i18n);
   };
 }

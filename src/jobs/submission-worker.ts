@@ -120,6 +120,7 @@ export async function submitQueuedVersion(ctx: ServiceContext, job: SubmitJob): 
   const provider = ctx.providers.find(market.providerKind);
   const missing = missingProviderSettings(ctx.config, market.providerKind, market.providerAccount);
   if (!provider || missing.length) {
+    ctx.metrics.submission(market.providerKind, 'failed');
     await failSubmission(
       ctx,
       version.id,
@@ -129,6 +130,7 @@ export async function submitQueuedVersion(ctx: ServiceContext, job: SubmitJob): 
   }
   const languageCode = provider.languageCode(version.language);
   if (!languageCode) {
+    ctx.metrics.submission(market.providerKind, 'failed');
     await failSubmission(
       ctx,
       version.id,
@@ -172,10 +174,13 @@ export async function submitQueuedVersion(ctx: ServiceContext, job: SubmitJob): 
   } catch (error) {
     const message = describeError(error);
     const transient = !(error instanceof ProviderError) || error.transient;
+    ctx.metrics.providerError(market.providerKind, transient ? 'transient' : 'final');
     if (!transient || attempts > ctx.config.SUBMIT_RETRY_LIMIT) {
+      ctx.metrics.submission(market.providerKind, 'failed');
       await failSubmission(ctx, version.id, message);
       return;
     }
+    ctx.metrics.submission(market.providerKind, 'retry');
     await ctx.db.update(versions).set({ lastError: message }).where(eq(versions.id, version.id));
     const backoff = retryDelayMs(attempts, ctx.config.SUBMIT_RETRY_BASE_MS);
     const retryAfterMs =
@@ -185,6 +190,7 @@ export async function submitQueuedVersion(ctx: ServiceContext, job: SubmitJob): 
     });
     return;
   }
+  ctx.metrics.submission(market.providerKind, outcome.adopted ? 'adopted' : 'created');
   await recordSubmission(ctx, version.id, template.category, outcome, startedAt);
 }
 

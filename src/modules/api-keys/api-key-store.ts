@@ -132,6 +132,11 @@ export class ApiKeyStore {
     this.#unknown.delete(hash);
   }
 
+  /** Active keys held in memory. */
+  get size(): number {
+    return this.#byHash.size;
+  }
+
   forget(hash: string): void {
     this.#byHash.delete(hash);
   }

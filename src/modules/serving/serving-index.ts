@@ -228,6 +228,16 @@ export class ServingIndex {
     return this.#newest.get(variantKey(templateKey, market, language));
   }
 
+  /** Entries per cache, for /metrics. */
+  cacheSizes(): Record<string, number> {
+    return {
+      served: this.#served.size,
+      templates: this.templates.size,
+      markets: this.markets.size,
+      bundles: this.#bundles.size,
+    };
+  }
+
   /** Every served version of a market, for bundles. */
   servedInMarket(market: string): ServedVersion[] {
     return [...this.#served.values()].filter((entry) => entry.market === market);

@@ -4,6 +4,7 @@ import { stream } from 'hono/streaming';
 import type { AppDeps } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { authorize } from '../../http/auth.ts';
+import { fieldMessage } from '../../http/field-messages.ts';
 import { requestHeader } from '../../http/headers.ts';
 import { readJson } from '../../http/json-body.ts';
 import {
@@ -15,13 +16,16 @@ import {
   ProblemSchema,
   security,
 } from '../../http/openapi.ts';
+import { jsonAnswer } from '../../http/plain-answer.ts';
 import { problemBody, zodFieldErrors } from '../../http/problem.ts';
 import { translatorFor } from '../../i18n.ts';
 import { LanguageTag, MarketCode, marketParam } from '../markets/markets.schemas.ts';
 import { TemplateKey } from '../templates/templates.schemas.ts';
 import { assertBatchSize, MAX_BATCH_RECIPIENTS, renderBatch } from './batch.service.ts';
 import { marketBundle } from './bundles.service.ts';
-import { renderRequest } from './render.service.ts';
+import { fastRenderRequest, MAX_VALUE_LENGTH, PHONE_NUMBER } from './fast-input.ts';
+import { type RenderResult, renderRequest } from './render.service.ts';
+import type { ServingIndex } from './serving-index.ts';
 
 const RenderRequestSchema = z
   .object({
@@ -29,16 +33,13 @@ const RenderRequestSchema = z
     market: MarketCode,
     language: LanguageTag.optional().openapi({ description: 'Defaults to the market’s default language' }),
     variables: z
-      .record(z.string(), z.union([z.string().max(2000), z.number()]))
+      .record(z.string(), z.union([z.string().max(MAX_VALUE_LENGTH), z.number()]))
       .default({})
       .openapi({
         description:
           'Values by variable name: text as strings, numbers and currency as numbers, dates as ISO 8601',
       }),
-    to: z
-      .string()
-      .regex(/^\+?[0-9]{6,20}$/, 'a phone number in international format')
-      .optional(),
+    to: z.string().regex(PHONE_NUMBER, fieldMessage('phone-number')).optional(),
     allowFallback: z
       .boolean()
       .default(false)
@@ -46,6 +47,12 @@ const RenderRequestSchema = z
   })
   .strict()
   .openapi('RenderRequest');
+
+function parseRenderRequest(body: unknown) {
+  const parsed = RenderRequestSchema.safeParse(body);
+  if (!parsed.success) throw new AppError('validation-failed', { errors: zodFieldErrors(parsed.error) });
+  return parsed.data;
+}
 
 const RenderedComponentsSchema = z.object({
   header: z.string().optional(),
@@ -127,6 +134,19 @@ const BundleSchema = z
     description: 'Every served version of the market, with its text, variables and provider name',
   });
 
+/**
+ * The render counter's market and language labels: only ones the market holds, so a caller cannot
+ * grow the series with made-up codes.
+ */
+function renderLabels(serving: ServingIndex, market: string, language: unknown): [string, string] {
+  const row = serving.markets.get(market);
+  if (!row) return ['other', 'other'];
+  const asked = typeof language === 'string' ? language : row.defaultLanguage;
+  return [row.code, row.languages.includes(asked) ? asked : 'other'];
+}
+
+const outcomeOf = (result: RenderResult) => (result.fallback ? 'fallback' : 'served');
+
 /** Items are written as they are rendered, a chunk at a time, so a 10,000-recipient answer is never held whole. */
 const BATCH_CHUNK = 250;
 /** The longest a batch holds the event loop, checked every few recipients. */
@@ -153,9 +173,19 @@ export function servingRoutes(deps: AppDeps) {
   // which costs a fraction of the generic (async) validator on every send.
   router.openAPIRegistry.registerPath(renderRoute);
   router.post('/v1/render', senders, async (c) => {
-    const parsed = RenderRequestSchema.safeParse(await readJson(c));
-    if (!parsed.success) throw new AppError('validation-failed', { errors: zodFieldErrors(parsed.error) });
-    return c.json(renderRequest(deps.serving, deps.providers, c.var.principal, parsed.data), 200);
+    const body = await readJson(c);
+    const request = fastRenderRequest(body) ?? parseRenderRequest(body);
+    const [market, language] = renderLabels(deps.serving, request.market, request.language);
+    let result: RenderResult;
+    try {
+      // c.get, not c.var: c.var copies every variable into a new object.
+      result = renderRequest(deps.serving, deps.providers, c.get('principal'), request);
+    } catch (error) {
+      if (error instanceof AppError) deps.metrics.rendered(market, language, error.type);
+      throw error;
+    }
+    deps.metrics.rendered(market, language, outcomeOf(result));
+    return jsonAnswer(c, JSON.stringify(result));
   });
   return router
     .openapi(
@@ -177,6 +207,12 @@ export function servingRoutes(deps: AppDeps) {
         assertBatchSize(request.recipients);
         const t = translatorFor(deps.i18n, c.req.header('accept-language'));
         const items = renderBatch(deps.serving, deps.providers, c.var.principal, request);
+        // Counted per language and outcome, added to the counter once per batch.
+        const counts = new Map<string, number>();
+        const tally = (language: unknown, outcome: string) => {
+          const key = `${typeof language === 'string' ? language : ''}\u0000${outcome}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        };
         c.header('content-type', 'application/json; charset=utf-8');
         return stream(c, async (out) => {
           await out.write('{"items":[');
@@ -184,6 +220,8 @@ export function servingRoutes(deps: AppDeps) {
           let count = 0;
           let sliceStart = performance.now();
           for (const item of items) {
+            if ('result' in item) tally(item.result.requestedLanguage, outcomeOf(item.result));
+            else tally(Reflect.get(Object(request.recipients[item.index]), 'language'), item.error.type);
             const json =
               'result' in item
                 ? JSON.stringify(item)
@@ -206,6 +244,11 @@ export function servingRoutes(deps: AppDeps) {
             }
           }
           await out.write(`${chunk}]}`);
+          for (const [key, n] of counts) {
+            const [language, outcome = ''] = key.split('\u0000');
+            const [market, label] = renderLabels(deps.serving, request.market, language || undefined);
+            deps.metrics.rendered(market, label, outcome, n);
+          }
         }) as never;
       },
     )

@@ -54,7 +54,7 @@ export async function ingestMetaEvents(
   ctx: ServiceContext,
   events: ParsedProviderEvent[],
 ): Promise<WebhookReport> {
-  return report(events, (event) => {
+  return report(ctx, 'meta', events, (event) => {
     const common = {
       ...locatorOf('meta', event),
       source: 'webhook' as const,
@@ -83,7 +83,7 @@ export async function ingestGupshupEvents(
   ctx: ServiceContext,
   events: ParsedProviderEvent[],
 ): Promise<WebhookReport> {
-  return report(events, async (event) => {
+  return report(ctx, 'gupshup', events, async (event) => {
     const locator = locatorOf('gupshup', event);
     if (event.kind !== 'status') {
       return ingestProviderNote(ctx, {
@@ -136,12 +136,15 @@ export async function ingestGupshupEvents(
 }
 
 async function report(
+  ctx: ServiceContext,
+  provider: ProviderKind,
   events: ParsedProviderEvent[],
   ingest: (event: ParsedProviderEvent) => Promise<IngestOutcome>,
 ): Promise<WebhookReport> {
   const outcomes: Record<string, number> = {};
   for (const event of events) {
     const { outcome } = await ingest(event);
+    ctx.metrics.webhookEvent(provider, event.kind, outcome);
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   }
   return { received: events.length, outcomes };
