@@ -81,6 +81,12 @@ const ROUTES: Record<string, { roles: readonly Role[]; scope: ScopeRule }> = {
   listApiKeys: { roles: ADMINS, scope: 'filtered' },
   revokeApiKey: { roles: ADMINS, scope: 'key' },
   listAudit: { roles: ADMINS, scope: 'filtered' },
+  listRejections: { roles: READERS, scope: 'filtered' },
+  rejectionRates: { roles: READERS, scope: 'filtered' },
+  approvalTimes: { roles: READERS, scope: 'filtered' },
+  costImpact: { roles: READERS, scope: 'filtered' },
+  getPricing: { roles: READERS, scope: 'filtered' },
+  putPricing: { roles: ADMINS, scope: 'market-admin' },
 };
 
 /** Webhooks are authenticated by the provider (signature, secret path token), never by an API key. */
@@ -219,6 +225,18 @@ function requestFor(op: Operation): { path: string; body?: unknown } {
     },
     forceSandboxDecision: { providerTemplateName: `${templateKey}_tr_v999`, status: 'approved' },
     createApiKey: { name: 'matrix key', role: 'viewer' },
+    putPricing: {
+      items: [
+        {
+          market: 'TR',
+          category: 'utility',
+          currency: 'USD',
+          pricePerMessage: '0.0053',
+          validFrom: '2026-01-01',
+          source: 'Access matrix',
+        },
+      ],
+    },
   };
   return op.operationId in bodies ? { path, body: bodies[op.operationId] } : { path };
 }

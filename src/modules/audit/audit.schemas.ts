@@ -11,9 +11,10 @@ export const AuditEntrySchema = z
       .openapi({ description: 'The API key that made the change; null for Vetted itself' }),
     action: z.string().openapi({ example: 'template.update' }),
     object: z.object({
-      type: z.string().openapi({ description: 'market, template, version or api-key' }),
+      type: z.string().openapi({ description: 'market, template, version, api-key or price' }),
       id: z.string().openapi({
-        description: 'Market code, template key, `key/market/language/n` for a version, or key id',
+        description:
+          'Market code, template key, `key/market/language/n` for a version, key id, or `market/category` for a price',
         example: 'lesson_rescheduled/TR/tr/3',
       }),
     }),
@@ -25,7 +26,7 @@ export const AuditEntrySchema = z
   })
   .openapi('AuditEntry');
 
-const OBJECT_TYPES = ['market', 'template', 'version', 'api-key'] as const;
+const OBJECT_TYPES = ['market', 'template', 'version', 'api-key', 'price'] as const;
 
 export const AuditQuery = z.object({
   objectType: z.enum(OBJECT_TYPES).optional(),

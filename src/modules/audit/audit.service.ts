@@ -19,11 +19,12 @@ export type AuditAction =
   | 'sandbox.decide'
   | 'api-key.create'
   | 'api-key.revoke'
-  | 'api-key.restore';
+  | 'api-key.restore'
+  | 'pricing.put';
 
 export interface AuditChange {
   action: AuditAction;
-  object: { type: 'market' | 'template' | 'version' | 'api-key'; id: string };
+  object: { type: 'market' | 'template' | 'version' | 'api-key' | 'price'; id: string };
   /** The object's markets and languages (null: not limited to any), so scoped admins see what is theirs. */
   markets: string[] | null;
   languages: string[] | null;
