@@ -24,6 +24,7 @@ const ReportSchema = z
   .openapi('WebhookReport');
 
 const providerErrors = {
+  400: problemResponseSpec('The delivery is not JSON'),
   401: problemResponseSpec('The signature or token does not match'),
   422: problemResponseSpec('Not a delivery of this provider'),
 };
