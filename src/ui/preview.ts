@@ -1,17 +1,24 @@
 import { html } from 'hono/html';
 import type { TemplateVariable, VersionContent } from '../domain/content.ts';
+import { usedVariables } from '../domain/lint.ts';
 import { compileContent, type RenderedContent, renderContent } from '../domain/render.ts';
 import type { TFunction } from '../i18n.ts';
 import type { Html } from './layout.ts';
 import { whatsappText } from './whatsapp-text.ts';
 
-/** The content filled in with the variables' example values; undefined when it does not compile (lint says why). */
+/**
+ * The content filled in with the variables' example values; a variable the template lacks stays
+ * `{{name}}` (lint flags it). Undefined when the text does not compile (lint says why).
+ */
 export function renderWithExamples(
   content: VersionContent,
   variables: TemplateVariable[],
 ): RenderedContent | undefined {
-  const values = Object.fromEntries(variables.map((variable) => [variable.name, variable.example]));
   try {
+    const values = Object.fromEntries([
+      ...usedVariables(content).map((name) => [name, `{{${name}}}`]),
+      ...variables.map((variable) => [variable.name, variable.example]),
+    ]);
     return renderContent(content, compileContent(content), values);
   } catch {
     return undefined;

@@ -10,6 +10,7 @@ import {
   exportResource,
   type ImportReport,
   importResource,
+  refusalReason,
 } from '../../modules/localization/localization.service.ts';
 import { LanguageTag, MarketCode } from '../../modules/markets/markets.schemas.ts';
 import { listMarkets } from '../../modules/markets/markets.service.ts';
@@ -54,7 +55,7 @@ function importReport(c: Context<UiEnv>, report: ImportReport): Html {
       report.refused.length
         ? html`<h3>${t('console.localization.refused')}</h3><ul class="refused">${report.refused.map(
             (entry) =>
-              html`<li><code>${entry.key}</code> — ${entry.reason}${
+              html`<li><code>${entry.key}</code> — ${refusalReason(t, entry)}${
                 entry.findings?.length
                   ? html`<ul>${entry.findings.map((finding) => html`<li>${t(finding.messageKey, { ...finding.params, defaultValue: finding.message })}</li>`)}</ul>`
                   : ''
@@ -127,7 +128,7 @@ export function localizationPages(deps: AppDeps, view: View) {
       </form>
       ${
         keys.length
-          ? html`<table class="matrix"><thead><tr><th>${t('console.templates.key')}</th>${columns.map((column) => html`<th>${column.replace('|', ' · ')}</th>`)}</tr></thead>
+          ? html`<div class="scroll"><table class="matrix"><thead><tr><th>${t('console.templates.key')}</th>${columns.map((column) => html`<th>${column.replace('|', ' · ')}</th>`)}</tr></thead>
         <tbody>${keys.map(
           (key) =>
             html`<tr><th scope="row"><a href="/ui/templates/${key}">${key}</a></th>${columns.map((column) => {
@@ -136,9 +137,13 @@ export function localizationPages(deps: AppDeps, view: View) {
               return html`<td><a class="cell" href="${variantPath(key, item.market, item.language)}">${chip(
                 t,
                 chipStatus(item.status, item.servedVersion !== null && item.servedVersion === item.version),
-              )}</a></td>`;
+              )}${
+                item.servedVersion !== null && item.servedVersion !== item.version
+                  ? html`<span class="served-note">${t('console.template.serving', { version: item.servedVersion })}</span>`
+                  : ''
+              }</a></td>`;
             })}</tr>`,
-        )}</tbody></table>`
+        )}</tbody></table></div>`
           : html`<p class="muted">${t('console.localization.empty')}</p>`
       }
       </section>

@@ -48,7 +48,7 @@ function matrix(c: import('hono').Context<UiEnv>, key: string, cells: VariantCel
   const markets = [...new Set(cells.map((cell) => cell.market))];
   const languages = [...new Set(cells.map((cell) => cell.language))].sort();
   const at = new Map(cells.map((cell) => [`${cell.market}|${cell.language}`, cell]));
-  return html`<table class="matrix">
+  return html`<div class="scroll"><table class="matrix">
     <thead><tr><th>${t('console.market')}</th>${languages.map((language) => html`<th>${language}</th>`)}</tr></thead>
     <tbody>${markets.map(
       (market) =>
@@ -70,7 +70,7 @@ function matrix(c: import('hono').Context<UiEnv>, key: string, cells: VariantCel
         </a></td>`;
         })}</tr>`,
     )}</tbody>
-  </table>`;
+  </table></div>`;
 }
 
 export function templatePages(deps: AppDeps, view: View) {

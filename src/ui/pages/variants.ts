@@ -39,7 +39,7 @@ function timeline(c: Context<UiEnv>, events: EventRow[]): Html {
       <span class="muted">${t(`console.source.${event.source}`)}${event.actor ? html` · ${event.actor}` : ''}${
         event.effect !== 'applied' ? html` · ${t(`console.effect.${event.effect}`)}` : ''
       }</span>
-      ${event.reason ? html`<div class="reason"><code>${event.reason}</code></div>` : ''}
+      ${event.reason && event.reason !== 'NONE' ? html`<div class="reason"><code>${event.reason}</code></div>` : ''}
       ${event.reasonText ? html`<blockquote class="reason-text">${event.reasonText}</blockquote>` : ''}
     </li>`;
   })}</ol>`;
@@ -109,8 +109,7 @@ export function variantPages(deps: AppDeps, view: View) {
       const events = histories[index]?.items ?? [];
       return html`<section class="version" id="v${row.version}">
         <h2><a href="${versionPath(ref.templateKey, ref.market, ref.language, row.version)}">v${row.version}</a>
-          ${chip(t, chipStatus(row.status, row.version === served))}
-          ${row.version === served ? html`<span class="served-note">${t('console.variant.served')}</span>` : ''}</h2>
+          ${chip(t, chipStatus(row.status, row.version === served))}</h2>
         <p class="muted">${t('console.variant.created', { at: row.createdAt.toISOString().slice(0, 16).replace('T', ' ') })}${
           row.providerTemplateName ? html` · <code>${row.providerTemplateName}</code>` : ''
         }</p>
