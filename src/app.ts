@@ -14,6 +14,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { localizationRoutes } from './modules/localization/localization.routes.ts';
 import { marketRoutes } from './modules/markets/markets.routes.ts';
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
+import { subscriptionRoutes } from './modules/notifications/subscriptions.routes.ts';
 import { pricingRoutes } from './modules/pricing/pricing.routes.ts';
 import { readinessRoutes } from './modules/readiness/readiness.routes.ts';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', sandboxRoutes(deps));
   app.route('/', apiKeyRoutes(deps));
   app.route('/', auditRoutes(deps));
+  app.route('/', subscriptionRoutes(deps));
   app.route('/', analyticsRoutes(deps));
   app.route('/', pricingRoutes(deps));
   app.route('/', webhookRoutes(deps));

@@ -11,7 +11,11 @@ export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   const parsed = ipaddr.process(address);
   if (parsed.range() !== 'unicast') return false;
-  if (parsed.kind() === 'ipv6') return !parsed.toByteArray().slice(0, 12).every((byte) => byte === 0);
+  if (parsed.kind() === 'ipv6')
+    return !parsed
+      .toByteArray()
+      .slice(0, 12)
+      .every((byte) => byte === 0);
   return true;
 }
 

@@ -21,8 +21,8 @@ const STATUS_EVENTS: Partial<Record<VersionStatus, NotificationEvent>> = {
 };
 
 /** The notification a version's new status makes, if any. */
-export function statusNotification(status: VersionStatus): NotificationEvent | undefined {
-  return STATUS_EVENTS[status];
+export function statusNotification(status: string): NotificationEvent | undefined {
+  return Object.hasOwn(STATUS_EVENTS, status) ? STATUS_EVENTS[status as VersionStatus] : undefined;
 }
 
 /** How long a receiver may keep accepting a signed body: older timestamps are replays. */

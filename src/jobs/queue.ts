@@ -9,9 +9,14 @@ export const QUEUES = {
   sandboxReview: 'sandbox-review',
   /** Read one version's status from its provider and apply what it says (reconciliation, doubtful events). */
   verifyStatus: 'verify-status',
+  /** Post one notification to one subscriber; a failed attempt is retried by pg-boss (see RetryPolicy). */
+  deliverNotification: 'deliver-notification',
 } as const;
 export interface VerifyStatusJob {
   versionId: string;
+}
+export interface DeliverNotificationJob {
+  deliveryId: string;
 }
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -32,6 +37,15 @@ export interface EnqueueOptions {
 export interface WorkOptions {
   /** Jobs fetched at once and run together: the bound on this queue's concurrency per instance. */
   batchSize: number;
+  /** A thrown error is an expected outcome (a receiver that is down), logged as a warning. */
+  expectFailures?: boolean;
+}
+
+/** pg-boss's own retries of a failed job: exponential from `retryDelay` seconds, at most `retryDelayMax`. */
+export interface RetryPolicy {
+  retryLimit: number;
+  retryDelay: number;
+  retryDelayMax: number;
 }
 
 /** Jobs of one queue in one pg-boss state, and how long the oldest of them has existed. */
@@ -95,7 +109,7 @@ const QUEUE_POLICIES: Partial<Record<QueueName, 'short'>> = { [QUEUES.verifyStat
 
 export function createJobQueue(
   database: Database,
-  options: { pollIntervalMs: number; log: Logger },
+  options: { pollIntervalMs: number; log: Logger; retries?: Partial<Record<QueueName, RetryPolicy>> },
 ): JobQueue {
   const supervision = {
     superviseIntervalSeconds: LEASE.superviseIntervalSeconds,
@@ -123,12 +137,13 @@ export function createJobQueue(
     async start() {
       await boss.start();
       for (const name of Object.values(QUEUES)) {
+        const queueOptions = { ...QUEUE_OPTIONS, ...options.retries?.[name] };
         await boss.createQueue(name, {
-          ...QUEUE_OPTIONS,
+          ...queueOptions,
           ...(QUEUE_POLICIES[name] ? { policy: QUEUE_POLICIES[name] } : {}),
         });
         // createQueue leaves an existing queue as it was: a database made before these options changed gets them too.
-        await boss.updateQueue(name, QUEUE_OPTIONS);
+        await boss.updateQueue(name, queueOptions);
       }
     },
     async send(queue, data, { db, startAfter, singletonKey } = {}) {
@@ -141,7 +156,7 @@ export function createJobQueue(
     async sendMany(queue, jobs) {
       if (jobs.length) await boss.insert(queue, jobs);
     },
-    async work(queue, handler, { batchSize } = { batchSize: 1 }) {
+    async work(queue, handler, { batchSize, expectFailures } = { batchSize: 1 }) {
       await boss.work(
         queue,
         {
@@ -156,10 +171,15 @@ export function createJobQueue(
           return jobs.map((job, i) => {
             const outcome = outcomes[i];
             if (outcome?.status === 'rejected') {
-              options.log.error(
-                { err: outcome.reason, queue, jobId: job.id },
-                'job failed; pg-boss retries it',
-              );
+              const reason: unknown = outcome.reason;
+              if (expectFailures) {
+                options.log.warn(
+                  { queue, jobId: job.id, reason: reason instanceof Error ? reason.message : String(reason) },
+                  'job failed; pg-boss retries it',
+                );
+              } else {
+                options.log.error({ err: reason, queue, jobId: job.id }, 'job failed; pg-boss retries it');
+              }
               return { id: job.id, status: 'failed' as const };
             }
             return { id: job.id, status: 'completed' as const };

@@ -1,8 +1,10 @@
 import { type AppDeps, serviceContext } from '../context.ts';
+import { createNotificationSender } from '../modules/notifications/guarded-http.ts';
 import { runSandboxReview } from '../modules/sandbox/sandbox.service.ts';
 import type { SubmitJob } from '../modules/versions/versions.service.ts';
 import type { SandboxReviewJob } from '../providers/sandbox/sandbox-provider.ts';
-import { QUEUES, type VerifyStatusJob } from './queue.ts';
+import { deliverNotification } from './notification-worker.ts';
+import { type DeliverNotificationJob, QUEUES, type VerifyStatusJob } from './queue.ts';
 import { reconcile, verifyVersionStatus } from './status-check.ts';
 import { submitQueuedVersion } from './submission-worker.ts';
 
@@ -33,11 +35,25 @@ export async function startWorkers(deps: AppDeps): Promise<Workers> {
     (data) => verifyVersionStatus(serviceContext(deps), data),
     { batchSize: deps.config.PROVIDER_CONCURRENCY },
   );
+  const sender = createNotificationSender({
+    allowPrivate: deps.config.SUBSCRIPTION_ALLOW_PRIVATE_URLS,
+    timeoutMs: deps.config.NOTIFICATION_TIMEOUT_MS,
+  });
+  await deps.queue.work<DeliverNotificationJob>(
+    QUEUES.deliverNotification,
+    (data) => deliverNotification(serviceContext(deps), sender, data),
+    { batchSize: LOCAL_BATCH, expectFailures: true },
+  );
   const timer = setInterval(() => {
     reconcile(serviceContext(deps)).catch((error: unknown) =>
       deps.log.error({ err: error }, 'reconciliation sweep failed'),
     );
   }, deps.config.RECONCILE_INTERVAL_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      void sender.close();
+    },
+  };
 }

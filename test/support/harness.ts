@@ -68,12 +68,15 @@ export async function startTestVetted(
     clock?: Clock;
     workers?: boolean;
     sameDatabaseAs?: TestVetted;
+    /** A database the test opened and closes itself: an instance stopped and another started on it is a restart. */
+    database?: Database;
   } = {},
 ): Promise<TestVetted> {
   const shared = options.sameDatabaseAs?.deps.database;
   // A second instance on the same PostgreSQL database, as a second server process would be.
-  const { database, dispose } =
-    shared?.kind === 'postgres'
+  const { database, dispose } = options.database
+    ? { database: options.database, dispose: async () => {} }
+    : shared?.kind === 'postgres'
       ? (() => {
           const second = openPostgres(shared.url, { max: 10 });
           return { database: second, dispose: () => second.close() };

@@ -11,10 +11,10 @@ export const AuditEntrySchema = z
       .openapi({ description: 'The API key that made the change; null for Vetted itself' }),
     action: z.string().openapi({ example: 'template.update' }),
     object: z.object({
-      type: z.string().openapi({ description: 'market, template, version, api-key or price' }),
+      type: z.string().openapi({ description: 'market, template, version, api-key, price or subscription' }),
       id: z.string().openapi({
         description:
-          'Market code, template key, `key/market/language/n` for a version, key id, or `market/category` for a price',
+          'Market code, template key, `key/market/language/n` for a version, key id, `market/category` for a price, or subscription id',
         example: 'lesson_rescheduled/TR/tr/3',
       }),
     }),
@@ -26,7 +26,7 @@ export const AuditEntrySchema = z
   })
   .openapi('AuditEntry');
 
-const OBJECT_TYPES = ['market', 'template', 'version', 'api-key', 'price'] as const;
+const OBJECT_TYPES = ['market', 'template', 'version', 'api-key', 'price', 'subscription'] as const;
 
 export const AuditQuery = z.object({
   objectType: z.enum(OBJECT_TYPES).optional(),

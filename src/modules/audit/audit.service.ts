@@ -20,11 +20,13 @@ export type AuditAction =
   | 'api-key.create'
   | 'api-key.revoke'
   | 'api-key.restore'
+  | 'subscription.create'
+  | 'subscription.delete'
   | 'pricing.put';
 
 export interface AuditChange {
   action: AuditAction;
-  object: { type: 'market' | 'template' | 'version' | 'api-key' | 'price'; id: string };
+  object: { type: 'market' | 'template' | 'version' | 'api-key' | 'price' | 'subscription'; id: string };
   /** The object's markets and languages (null: not limited to any), so scoped admins see what is theirs. */
   markets: string[] | null;
   languages: string[] | null;

@@ -11,6 +11,7 @@ import {
 import { decodeIntegerCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { QUEUES, type VerifyStatusJob } from '../../jobs/queue.ts';
+import { notifyEvent } from '../notifications/outbox.service.ts';
 
 export type VersionRow = typeof versions.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
@@ -50,18 +51,22 @@ export async function recordStatusChange(
     })
     .where(eq(versions.id, version.id))
     .returning();
-  await ctx.db.insert(events).values({
-    ...eventIdentity(version),
-    fromStatus: version.status,
-    toStatus: change.toStatus,
-    reason: change.reason ?? null,
-    reasonText: change.reasonText ?? null,
-    source: change.source,
-    actor: change.actor ?? null,
-    occurredAt,
-    receivedAt: ctx.clock(),
-    raw: change.raw ?? null,
-  });
+  const [event] = await ctx.db
+    .insert(events)
+    .values({
+      ...eventIdentity(version),
+      fromStatus: version.status,
+      toStatus: change.toStatus,
+      reason: change.reason ?? null,
+      reasonText: change.reasonText ?? null,
+      source: change.source,
+      actor: change.actor ?? null,
+      occurredAt,
+      receivedAt: ctx.clock(),
+      raw: change.raw ?? null,
+    })
+    .returning();
+  if (event) await notifyEvent(ctx, event, updated ?? version);
   await onCommit(ctx, () => ctx.changes.variantChanged(version));
   return updated ?? version;
 }
@@ -302,6 +307,7 @@ export async function ingestProviderStatus(
       })
       .where(eq(versions.id, version.id))
       .returning();
+    await notifyEvent(tx, event, updated ?? version);
     await onCommit(tx, () => tx.changes.variantChanged(version));
     return { outcome: 'applied', event, version: updated ?? version };
   });
@@ -337,6 +343,7 @@ export async function ingestProviderNote(ctx: ServiceContext, input: ProviderNot
       .set({ ...input.set, updatedAt: tx.clock() })
       .where(eq(versions.id, version.id))
       .returning();
+    await notifyEvent(tx, event, updated ?? version);
     await onCommit(tx, () => tx.changes.variantChanged(version));
     return { outcome: 'noted', event, version: updated ?? version };
   });
