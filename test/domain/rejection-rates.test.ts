@@ -79,6 +79,16 @@ describe('rejectionRates', () => {
     );
   });
 
+  it('flags a group only at twice the rate of the rest, not merely above it', () => {
+    const above = [...counts('TR', 'tr', 7, { PROMOTIONAL: 3 }), ...counts('PL', 'pl', 8, { X: 2 })];
+    expect(rejectionRates(above, ['market']).items.map((row) => [row.values.market, row.outlier])).toEqual([
+      ['PL', false],
+      ['TR', false],
+    ]);
+    const twice = [...counts('TR', 'tr', 6, { PROMOTIONAL: 4 }), ...counts('PL', 'pl', 8, { X: 2 })];
+    expect(rejectionRates(twice, ['market']).items.find((r) => r.values.market === 'TR')?.outlier).toBe(true);
+  });
+
   it('reports no rate when nothing was decided', () => {
     expect(rejectionRates([], ['market'])).toEqual({
       totals: { decided: 0, approved: 0, rejected: 0, rate: null },
