@@ -38,8 +38,19 @@ export interface PostgresDatabase extends DatabaseBase {
   kind: 'postgres';
   url: string;
   notify(channel: string, payload: string): Promise<void>;
-  /** Calls `handler` for each notification on `channel`; the returned function stops listening. */
-  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTENs on `channel` over a connection of its own. When that connection closes, notifications
+   * sent meanwhile are lost: `onLost` says so, and `resubscribe` listens again (on a new connection).
+   */
+  listen(
+    channel: string,
+    handlers: { onNotify(payload: string): void; onLost(): void },
+  ): Promise<ChannelListener>;
+}
+
+export interface ChannelListener {
+  resubscribe(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export type Database = PgliteDatabase | PostgresDatabase;
@@ -88,9 +99,37 @@ export function openPostgres(url: string, options: { max?: number } = {}): Postg
     notify: async (channel, payload) => {
       await client.notify(channel, payload);
     },
-    listen: async (channel, handler) => {
-      const { unlisten } = await client.listen(channel, handler);
-      return unlisten;
+    listen: async (channel, { onNotify, onLost }) => {
+      let closing = false;
+      // postgres.js honours `onnotify` (its listen() is built on it) but does not declare it.
+      const notifications: object = {
+        onnotify: (from: string, payload: string) => {
+          if (from === channel) onNotify(payload);
+        },
+      };
+      // postgres.js's own listen() re-subscribes silently: a lost connection must be seen, since
+      // whatever was announced meanwhile has to be caught up with.
+      const listener = postgres(url, {
+        max: 1,
+        max_lifetime: null,
+        idle_timeout: 0,
+        onnotice: () => {},
+        onclose: () => {
+          if (!closing) onLost();
+        },
+        ...notifications,
+      });
+      const subscribe = async () => {
+        await listener.unsafe(`listen "${channel.replaceAll('"', '""')}"`);
+      };
+      await subscribe();
+      return {
+        resubscribe: subscribe,
+        close: async () => {
+          closing = true;
+          await listener.end({ timeout: 5 });
+        },
+      };
     },
     ping: async () => {
       await client`select 1`;

@@ -58,6 +58,15 @@ const configSchema = z.object({
   PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   RECONCILE_PENDING_AFTER_MS: milliseconds.default(600_000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  /** Full reload of the in-memory indexes: the safety net under NOTIFY, which a lost connection can miss. */
+  CACHE_REFRESH_MS: z.coerce.number().int().min(1000).max(86_400_000).default(30_000),
+  /** How soon a lost PostgreSQL listener connection is tried again (and again, until it listens). */
+  LISTENER_RETRY_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  /** 0: this process serves HTTP only and leaves jobs and reconciliation to others (`npm run worker`). */
+  WORKERS: z
+    .enum(['0', '1'], { message: 'must be 0 or 1' })
+    .default('1')
+    .transform((value) => value === '1'),
   /** Where people reach Vetted (https://vetted.example.com): the base of console links in notifications. */
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })

@@ -84,6 +84,10 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
 
   const serving = new ServingIndex(database.db);
   const apiKeys = new ApiKeyStore(database.db, new RateLimits(config));
+  const metrics = new Metrics({
+    queue,
+    caches: { sizes: () => ({ ...serving.cacheSizes(), api_keys: apiKeys.size }) },
+  });
   const deps: AppDeps = {
     config,
     database,
@@ -93,12 +97,9 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
     queue,
     serving,
     apiKeys,
-    changes: new ChangeFeed({ database, serving, apiKeys, log }),
+    changes: new ChangeFeed({ database, serving, apiKeys, metrics, log, config }),
     providers,
-    metrics: new Metrics({
-      queue,
-      caches: { sizes: () => ({ ...serving.cacheSizes(), api_keys: apiKeys.size }) },
-    }),
+    metrics,
   };
   const ctx = serviceContext(deps);
   await seedMarkets(ctx);

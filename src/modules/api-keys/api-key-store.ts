@@ -51,6 +51,8 @@ export class ApiKeyStore {
   readonly #unknown = new Map<string, number>();
   readonly #lookups = new Map<string, Promise<Principal | undefined>>();
   readonly #learnedListeners: Array<(hash: string) => void> = [];
+  /** Set while `load` reads: the changes to apply again once its snapshot is in place. */
+  #changesDuringLoad: Array<() => void> | undefined;
   readonly #db: Db;
   readonly limits: RateLimits;
 
@@ -59,11 +61,24 @@ export class ApiKeyStore {
     this.limits = limits;
   }
 
+  /**
+   * (Re)reads the active keys: at start, and as the periodic safety net under NOTIFY. A key
+   * revoked or made while the read runs is forgotten or remembered again afterwards, so a reload
+   * never brings a revoked key back.
+   */
   async load(): Promise<void> {
-    const rows = await this.#db.select().from(apiKeys).where(isNull(apiKeys.revokedAt));
+    const replays: Array<() => void> = [];
+    this.#changesDuringLoad = replays;
+    let rows: KeyRow[];
+    try {
+      rows = await this.#db.select().from(apiKeys).where(isNull(apiKeys.revokedAt));
+    } finally {
+      this.#changesDuringLoad = undefined;
+    }
     this.#byHash.clear();
     this.#unknown.clear();
     for (const row of rows) this.#byHash.set(row.hash, principalOf(row));
+    for (const replay of replays) replay();
   }
 
   /**
@@ -118,6 +133,7 @@ export class ApiKeyStore {
 
   /** A key created or restored here: known at once, and announced to the other instances. */
   remember(row: KeyRow): void {
+    this.#changesDuringLoad?.push(() => this.#byHash.set(row.hash, principalOf(row)));
     this.#byHash.set(row.hash, principalOf(row));
     this.#unknown.delete(row.hash);
     for (const listener of this.#learnedListeners) listener(row.hash);
@@ -138,6 +154,7 @@ export class ApiKeyStore {
   }
 
   forget(hash: string): void {
+    this.#changesDuringLoad?.push(() => this.#byHash.delete(hash));
     this.#byHash.delete(hash);
   }
 }

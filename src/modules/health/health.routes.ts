@@ -32,7 +32,8 @@ export function healthRoutes(deps: AppDeps) {
         path: '/readyz',
         operationId: 'readiness',
         tags: ['Operations'],
-        summary: 'Readiness: the database answers and every migration is applied',
+        summary:
+          'Readiness: the database answers, every migration is applied and, on PostgreSQL, this instance listens for the other instances’ changes',
         responses: { 200: jsonContent(Health, 'Ready'), 503: jsonContent(Health, 'Not ready') },
       }),
       async (c) => {
@@ -46,6 +47,9 @@ export function healthRoutes(deps: AppDeps) {
         } catch {
           checks.database = 'unreachable';
         }
+        // Without it this instance may serve what another one has paused, until the next reload.
+        const listener = deps.changes.listenerState;
+        if (listener !== 'off') checks.listener = listener;
         const ready = Object.values(checks).every((v) => v === 'ok') && checks.migrations !== undefined;
         return ready
           ? c.json({ status: 'ok' as const, checks }, 200)

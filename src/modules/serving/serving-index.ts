@@ -88,6 +88,25 @@ async function readStates(db: Db, where?: SQL): Promise<Map<string, VariantState
   );
 }
 
+/** Templates, markets, served versions and variant states: what `load` rebuilds from. */
+function readAll(db: Db) {
+  return Promise.all([
+    db.select().from(templates),
+    db.select().from(markets),
+    db
+      .selectDistinctOn([versions.templateKey, versions.market, versions.language])
+      .from(versions)
+      .where(eq(versions.status, 'approved'))
+      .orderBy(
+        asc(versions.templateKey),
+        asc(versions.market),
+        asc(versions.language),
+        desc(versions.version),
+      ),
+    readStates(db),
+  ]);
+}
+
 const variantKey = (templateKey: string, market: string, language: string) =>
   `${templateKey}\u0000${market}\u0000${language}`;
 
@@ -109,50 +128,66 @@ export class ServingIndex {
   /** Bundles by market and key scope; dropped whenever something served in the market changes. */
   readonly #bundles = new Map<string, { etag: string; body: string }>();
   readonly #refreshing = new Map<string, Promise<void>>();
+  /** Set while `load` reads: the changes to apply again once its snapshot is in place. */
+  #changesDuringLoad: Array<() => void | Promise<void>> | undefined;
   readonly #db: Db;
 
   constructor(db: Db) {
     this.#db = db;
   }
 
-  async load(): Promise<void> {
-    const [templateRows, marketRows, servedRows, newestRows] = await Promise.all([
-      this.#db.select().from(templates),
-      this.#db.select().from(markets),
-      this.#db
-        .selectDistinctOn([versions.templateKey, versions.market, versions.language])
-        .from(versions)
-        .where(eq(versions.status, 'approved'))
-        .orderBy(
-          asc(versions.templateKey),
-          asc(versions.market),
-          asc(versions.language),
-          desc(versions.version),
-        ),
-      readStates(this.#db),
-    ]);
+  /**
+   * (Re)builds everything from the database: at start, and as the periodic safety net under
+   * NOTIFY. Changes applied while the reads run are applied again afterwards, so a reload never
+   * puts back an older state over a newer one. Compiled versions still served are reused.
+   * Answers how many variants now serve another version than before (drift a lost notice left).
+   */
+  async load(): Promise<number> {
+    const replays: Array<() => void | Promise<void>> = [];
+    this.#changesDuringLoad = replays;
+    let rows: Awaited<ReturnType<typeof readAll>>;
+    try {
+      rows = await readAll(this.#db);
+    } finally {
+      this.#changesDuringLoad = undefined;
+    }
+    const [templateRows, marketRows, servedRows, newestRows] = rows;
+    const before = new Map(this.#served);
     this.templates.clear();
     this.markets.clear();
     this.#served.clear();
     this.#newest.clear();
+    this.#bundles.clear();
     for (const row of templateRows) this.templates.set(row.key, row);
     for (const row of marketRows) this.markets.set(row.code, row);
-    for (const row of servedRows) this.#setServed(row);
+    for (const row of servedRows)
+      this.#setServed(row, before.get(variantKey(row.templateKey, row.market, row.language)));
     for (const [key, state] of newestRows) this.#newest.set(key, state);
+    const servedIds = new Set([...this.#served.values()].map((served) => served.versionId));
+    for (const versionId of this.#formatters.keys())
+      if (!servedIds.has(versionId)) this.#formatters.delete(versionId);
+    await Promise.all(replays.map((replay) => replay()));
+    let drifted = 0;
+    for (const key of new Set([...before.keys(), ...this.#served.keys()]))
+      if (before.get(key)?.versionId !== this.#served.get(key)?.versionId) drifted += 1;
+    return drifted;
   }
 
   setTemplate(row: TemplateRow): void {
+    this.#changesDuringLoad?.push(() => this.setTemplate(row));
     this.templates.set(row.key, row);
     this.#bundles.clear();
   }
 
   setMarket(row: MarketRow): void {
+    this.#changesDuringLoad?.push(() => this.setMarket(row));
     this.markets.set(row.code, row);
     this.#bundles.clear();
   }
 
   /** A deleted market had no versions, so only the market itself and cached bundles refer to it. */
   forgetMarket(code: string): void {
+    this.#changesDuringLoad?.push(() => this.forgetMarket(code));
     this.markets.delete(code);
     this.#bundles.clear();
   }
@@ -183,6 +218,7 @@ export class ServingIndex {
    * variant run one after another, so an older read can never land after a newer one.
    */
   refreshVariant(ref: VariantRef): Promise<void> {
+    this.#changesDuringLoad?.push(() => this.refreshVariant(ref));
     const key = variantKey(ref.templateKey, ref.market, ref.language);
     const previous = this.#refreshing.get(key) ?? Promise.resolve();
     const next = previous.then(() => this.#readVariant(ref));
@@ -248,13 +284,16 @@ export class ServingIndex {
     return (row.providerCategory ?? this.templates.get(row.templateKey)?.category ?? 'utility').toLowerCase();
   }
 
-  #setServed(row: VersionRow): void {
+  #setServed(
+    row: VersionRow,
+    previous = this.#served.get(variantKey(row.templateKey, row.market, row.language)),
+  ): void {
     const key = variantKey(row.templateKey, row.market, row.language);
-    const previous = this.#served.get(key);
     // Versions are immutable once submitted, so a compiled version is reused as long as it is served;
     // only what the provider says of it (its category) can change.
     if (previous?.versionId === row.id) {
       previous.category = this.#categoryOf(row);
+      this.#served.set(key, previous);
       return;
     }
     // Without the provider's name there is nothing a sender could send: serve nothing rather than an older one.
