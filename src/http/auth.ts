@@ -32,7 +32,7 @@ export function authorize(store: ApiKeyStore, group: RoleGroup): MiddlewareHandl
         throw new AppError('unauthorized');
       }
     }
-    await limits.spendRequest(principal);
+    limits.spendRequest(principal);
     if (!allowed.includes(principal.role))
       throw new AppError('forbidden', { params: { role: principal.role } });
     c.set('principal', principal);

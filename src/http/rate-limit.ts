@@ -25,8 +25,7 @@ interface Policy {
  * The 429, with `Retry-After` and the RateLimit-Policy / RateLimit fields in the form of
  * draft-ietf-httpapi-ratelimit-headers-10/11 (`"name";q=…;w=…` and `"name";r=…;t=…`).
  */
-function rateLimited(policy: Policy, res: RateLimiterRes): AppError {
-  const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+function rateLimited(policy: Policy, seconds: number): AppError {
   return new AppError('rate-limited', {
     params: { seconds },
     headers: {
@@ -37,12 +36,19 @@ function rateLimited(policy: Policy, res: RateLimiterRes): AppError {
   });
 }
 
+/** Requests of one key in its current one-second window. */
+interface Window {
+  endsAt: number;
+  count: number;
+}
+
 /** The library rejects with its result object when over the limit, and with an Error otherwise. */
 async function spend(limiter: RateLimiterMemory, key: string, policy: Policy): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (error) {
-    if (error instanceof RateLimiterRes) throw rateLimited(policy, error);
+    if (error instanceof RateLimiterRes)
+      throw rateLimited(policy, Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
     throw error;
   }
 }
@@ -53,8 +59,12 @@ async function spend(limiter: RateLimiterMemory, key: string, policy: Policy): P
  */
 export class RateLimits {
   readonly #config: RateLimitConfig;
-  /** One limiter per distinct per-second quota; keys with the same quota share it, each with its own counter. */
-  readonly #perSecond = new Map<number, RateLimiterMemory>();
+  /**
+   * Per key: a window opens at its first request and lasts one second, as the library's would.
+   * Counted here, synchronously, because every request pays it: the library allocates a promise
+   * and two objects per call. Entries are bounded by the keys that exist.
+   */
+  readonly #perSecond = new Map<string, Window>();
   readonly #failedAuth: RateLimiterMemory;
   readonly #failedAuthPolicy: Policy;
 
@@ -78,15 +88,22 @@ export class RateLimits {
       : this.#config.RATE_LIMIT_PER_SECOND;
   }
 
-  /** Counts one request of the key; `rate-limited` once its quota for this second is spent. */
-  spendRequest(principal: Principal): Promise<void> {
-    const quota = this.quotaOf(principal);
-    let limiter = this.#perSecond.get(quota);
-    if (!limiter) {
-      limiter = new RateLimiterMemory({ points: quota, duration: 1 });
-      this.#perSecond.set(quota, limiter);
+  /** Counts one request of the key; throws `rate-limited` once its quota for this second is spent. */
+  spendRequest(principal: Principal): void {
+    const now = Date.now();
+    let window = this.#perSecond.get(principal.keyId);
+    if (!window || window.endsAt <= now) {
+      window = { endsAt: now + 1000, count: 0 };
+      this.#perSecond.set(principal.keyId, window);
     }
-    return spend(limiter, principal.keyId, { name: 'key', quota, windowSeconds: 1 });
+    window.count += 1;
+    const quota = this.quotaOf(principal);
+    if (window.count > quota) {
+      throw rateLimited(
+        { name: 'key', quota, windowSeconds: 1 },
+        Math.max(1, Math.ceil((window.endsAt - now) / 1000)),
+      );
+    }
   }
 
   /**

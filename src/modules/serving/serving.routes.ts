@@ -27,7 +27,7 @@ import { fastRenderRequest, MAX_VALUE_LENGTH, PHONE_NUMBER } from './fast-input.
 import { type RenderResult, renderRequest } from './render.service.ts';
 import type { ServingIndex } from './serving-index.ts';
 
-const RenderRequestSchema = z
+export const RenderRequestSchema = z
   .object({
     template: TemplateKey,
     market: MarketCode,
