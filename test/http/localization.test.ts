@@ -156,6 +156,35 @@ describe('i18next export and import', () => {
     expect((await vt.request('GET', versionsPath(key, 'TR', 'en'))).body.items).toEqual([]);
   });
 
+  it('refuses an entry of a Polish import still in Russian, saying so in the reader’s language', async () => {
+    const translated = await createTemplate(vt);
+    const untranslated = await createTemplate(vt);
+    await createDraft(vt, translated, { ...RUSSIAN }, 'RU', 'ru');
+    await createDraft(vt, untranslated, { ...RUSSIAN }, 'RU', 'ru');
+
+    const res = await importInto(
+      'market=PL&language=pl',
+      { [translated]: POLISH, [untranslated]: { ...RUSSIAN, buttons: { '0': 'Potwierdzam' } } },
+      { headers: { 'accept-language': 'pl' } },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.created).toEqual([{ key: translated, version: 1 }]);
+    expect(res.body.refused).toEqual([
+      expect.objectContaining({
+        key: untranslated,
+        reason: expect.stringContaining('wrong-language'),
+        findings: [
+          expect.objectContaining({
+            rule: 'wrong-language',
+            severity: 'error',
+            message: expect.stringMatching(/^Tekst jest w języku „rosyjski”, a nie „polski”/),
+          }),
+        ],
+      }),
+    ]);
+    expect((await vt.request('GET', versionsPath(untranslated, 'PL', 'pl'))).body.items).toEqual([]);
+  });
+
   it('keeps a translator to its own languages', async () => {
     const key = await createTemplate(vt, { variables: LESSON_VARIABLES });
     await createDraft(vt, key, { ...RUSSIAN }, 'RU', 'ru');
