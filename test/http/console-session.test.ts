@@ -46,6 +46,13 @@ describe('console session', () => {
     await browser.login(ADMIN_KEY);
     const form = { key: 'csrf_probe', category: 'utility', description: '', variables: '' };
     expect((await browser.post('/ui/templates', form, { csrf: false })).status).toBe(403);
+    // Another session's token is no token for this one.
+    const other = new ConsoleClient(vt);
+    await other.login(ADMIN_KEY);
+    const own = browser.csrf;
+    browser.csrf = other.csrf;
+    expect((await browser.post('/ui/templates', form)).status).toBe(403);
+    browser.csrf = own;
     expect((await browser.post('/ui/templates', form, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await vt.request('GET', '/v1/templates/csrf_probe')).status).toBe(404);
     const created = await browser.post('/ui/templates', form);

@@ -50,6 +50,14 @@ export class ConsoleClient {
     });
   }
 
+  /** A multipart form, as a browser sends a file upload. */
+  upload(path: string, fields: Record<string, string | File>): Promise<ConsolePage> {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
+    if (this.csrf) body.append('_csrf', this.csrf);
+    return this.#send(path, { method: 'POST', body, headers: { origin: CONSOLE_ORIGIN } });
+  }
+
   /** Logs in with an API key and loads the first page, so the client holds a CSRF token. */
   async login(key: string): Promise<ConsolePage> {
     const res = await this.post('/ui/login', { key }, { csrf: false });
