@@ -1,3 +1,5 @@
+import type en from '../locales/en/translation.json';
+
 /**
  * The closed list of problem types the API answers with. Senders branch on these slugs
  * (`/problems/<type>`), so a type is never renamed once published.
@@ -31,9 +33,31 @@ export const PROBLEM_STATUS = {
 
 export type ProblemType = keyof typeof PROBLEM_STATUS;
 
-export interface FieldError {
-  path: string;
-  message: string;
+export type MessageParams = Record<string, string | number>;
+
+/** Dotted paths of a locale subtree's texts: `{a: {b: 'x'}}` gives `'a.b'`. */
+type TextKeys<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : TextKeys<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+
+/** A key under `fields.` in the locale files; a key the English file lacks does not compile. */
+export type FieldMessageKey = TextKeys<(typeof en)['fields']>;
+
+/**
+ * One field's problem in `errors[]`. Our own checks name a locale key (see `fieldError`); zod's
+ * built-in checks carry zod's English text. problemBody writes both in the caller's language.
+ */
+export type FieldError =
+  | { path: string; messageKey: FieldMessageKey; params: MessageParams }
+  | { path: string; message: string };
+
+/** A field error whose message is `fields.<messageKey>` of the caller's language, filled from `params`. */
+export function fieldError(
+  path: string,
+  messageKey: FieldMessageKey,
+  params: MessageParams = {},
+): FieldError {
+  return { path, messageKey, params };
 }
 
 /**

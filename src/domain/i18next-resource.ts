@@ -38,10 +38,30 @@ export function flattenResource(resource: Resource): Record<string, string> {
   return flat;
 }
 
+/**
+ * Why an import refuses an entry: a stable code, and the values its reason is written from (in the
+ * caller's language, `import.<code>` in the locale files; `context` picks a variant of the text).
+ */
+export const REFUSAL_CODES = [
+  'unknown-template',
+  'no-base-version',
+  'not-a-string',
+  'malformed',
+  'unknown-button',
+  'variables-differ',
+  'too-long',
+  'lint-errors',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+export interface Refusal {
+  code: RefusalCode;
+  params: Record<string, string | number>;
+}
+
 export interface ParsedResource {
   entries: Map<string, ResourceEntry>;
   /** Keys whose shape is not a template's texts, with why. */
-  malformed: Array<{ key: string; reason: string }>;
+  malformed: Array<{ key: string } & Refusal>;
 }
 
 const TEXT_COMPONENTS = new Set(['header', 'body', 'footer']);
@@ -52,7 +72,7 @@ const TEXT_COMPONENTS = new Set(['header', 'body', 'footer']);
  */
 export function parseResource(input: Record<string, unknown>): ParsedResource {
   const entries = new Map<string, ResourceEntry>();
-  const malformed = new Map<string, string>();
+  const malformed = new Map<string, Refusal>();
   const leaves: Array<[string[], unknown]> = [];
   const walk = (path: string[], value: unknown) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -65,17 +85,17 @@ export function parseResource(input: Record<string, unknown>): ParsedResource {
     const entry = entries.get(key) ?? {};
     entries.set(key, entry);
     if (typeof value !== 'string') {
-      malformed.set(key, `${path.join('.')} is not a string`);
+      malformed.set(key, { code: 'not-a-string', params: { path: path.join('.') } });
     } else if (TEXT_COMPONENTS.has(component) && index === undefined) {
       entry[component as 'header' | 'body' | 'footer'] = value;
     } else if (component === 'buttons' && index !== undefined && /^\d+$/.test(index) && !rest.length) {
       entry.buttons = { ...entry.buttons, [index]: value };
     } else {
-      malformed.set(key, `${path.join('.')} is not header, body, footer or buttons.<index>`);
+      malformed.set(key, { code: 'malformed', params: { path: path.join('.') } });
     }
   }
   for (const key of malformed.keys()) entries.delete(key);
-  return { entries, malformed: [...malformed].map(([key, reason]) => ({ key, reason })) };
+  return { entries, malformed: [...malformed].map(([key, refusal]) => ({ key, ...refusal })) };
 }
 
 /**
@@ -85,10 +105,13 @@ export function parseResource(input: Record<string, unknown>): ParsedResource {
 export function applyEntry(
   base: VersionContent,
   entry: ResourceEntry,
-): { content: VersionContent } | { reason: string } {
+): { content: VersionContent } | { refused: Refusal } {
   const buttons = base.buttons ?? [];
   const extra = Object.keys(entry.buttons ?? {}).filter((index) => Number(index) >= buttons.length);
-  if (extra.length) return { reason: `buttons.${extra.join(', buttons.')}: the template has no such button` };
+  if (extra.length)
+    return {
+      refused: { code: 'unknown-button', params: { buttons: `buttons.${extra.join(', buttons.')}` } },
+    };
   return {
     content: {
       header: entry.header !== undefined ? entry.header || null : (base.header ?? null),
@@ -101,27 +124,31 @@ export function applyEntry(
   };
 }
 
+const variableList = (names: string[]) => names.map((name) => `{{${name}}}`).join(', ');
+
 /** Why a translated text cannot be a draft of a template with these variables, or null. */
-export function entryProblem(content: VersionContent, templateVariables: string[]): string | null {
+export function entryProblem(content: VersionContent, templateVariables: string[]): Refusal | null {
   const used = new Set(usedVariables(content));
   const declared = new Set(templateVariables);
   const missing = [...declared].filter((name) => !used.has(name));
   const unknown = [...used].filter((name) => !declared.has(name));
   if (missing.length || unknown.length) {
-    const parts = [
-      ...(missing.length ? [`missing {{${missing.join('}}, {{')}}}`] : []),
-      ...(unknown.length ? [`unknown {{${unknown.join('}}, {{')}}}`] : []),
-    ];
-    return `variable set differs from the template's (${parts.join('; ')})`;
+    const context = missing.length && unknown.length ? 'both' : missing.length ? 'missing' : 'unknown';
+    const params = { missing: variableList(missing), unknown: variableList(unknown), context };
+    return { code: 'variables-differ', params };
   }
+  const tooLong = (component: string, text: string, limit: number): Refusal | null => {
+    const length = characterCount(text);
+    return length > limit ? { code: 'too-long', params: { component, limit, length } } : null;
+  };
   for (const component of ['header', 'body', 'footer'] as const) {
     const text = content[component];
-    if (text && characterCount(text) > COMPONENT_LIMITS[component])
-      return `${component} is over its limit of ${COMPONENT_LIMITS[component]} characters (${characterCount(text)})`;
+    const refusal = text ? tooLong(component, text, COMPONENT_LIMITS[component]) : null;
+    if (refusal) return refusal;
   }
   for (const [i, button] of (content.buttons ?? []).entries()) {
-    if (characterCount(button.text) > BUTTON_TEXT_LIMIT)
-      return `buttons.${i} is over its limit of ${BUTTON_TEXT_LIMIT} characters (${characterCount(button.text)})`;
+    const refusal = tooLong(`buttons.${i}`, button.text, BUTTON_TEXT_LIMIT);
+    if (refusal) return refusal;
   }
   return null;
 }

@@ -9,9 +9,29 @@ export interface FormatContext {
   currency: string;
 }
 
+/**
+ * Why a value was refused, as a code: the HTTP layer writes it in the caller's language
+ * (`fields.value.<code>` in the locale files).
+ */
+const VALUE_ERROR_CODES = [
+  'undeclared',
+  'expected-number',
+  'expected-finite-number',
+  'expected-string',
+  'control-characters',
+  'url-suffix-escapes',
+  'expected-date',
+  'expected-datetime',
+  'invalid',
+] as const;
+export type ValueErrorCode = (typeof VALUE_ERROR_CODES)[number];
+
+const isValueErrorCode = (value: string): value is ValueErrorCode =>
+  (VALUE_ERROR_CODES as readonly string[]).includes(value);
+
 export interface ValueError {
   name: string;
-  message: string;
+  code: ValueErrorCode;
 }
 
 export type ValueFormatter = (raw: Record<string, unknown>) => {
@@ -26,23 +46,21 @@ const numeric = z
       z
         .string()
         .trim()
-        .regex(/^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/, 'expected a number')
+        .regex(/^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?$/, 'expected-number')
         .transform(Number),
     ],
-    { error: 'expected a number' },
+    { error: 'expected-number' },
   )
   // "1e999" is well-formed yet Infinity, which would be shown as ∞.
-  .refine(Number.isFinite, 'expected a finite number')
+  .refine(Number.isFinite, 'expected-finite-number')
   .transform((n) => (Object.is(n, -0) ? 0 : n));
 const isoDate = z.iso.date();
 const isoDateTime = z.iso.datetime({ offset: true });
+// The schemas' messages are ValueErrorCodes.
 // Line breaks and tabs are left to the send-time rules, which name them.
 const text = z
-  .union([z.string(), z.number().transform(String)], { error: 'expected a string' })
-  .refine(
-    (value) => unsafeCharacter(value, 'text') === undefined,
-    'must not contain control characters or malformed Unicode',
-  );
+  .union([z.string(), z.number().transform(String)], { error: 'expected-string' })
+  .refine((value) => unsafeCharacter(value, 'text') === undefined, 'control-characters');
 
 const DOT_SEGMENT = /(^|[/\\])\.{1,2}([/\\]|$)/;
 const MAX_DECODINGS = 3;
@@ -69,19 +87,13 @@ function staysUnderPrefix(suffix: string): boolean {
   return false;
 }
 
-const urlSuffix = text.refine(
-  staysUnderPrefix,
-  'must stay under the button’s URL: no . or .. segments (even percent-encoded) and no backslashes',
-);
+const urlSuffix = text.refine(staysUnderPrefix, 'url-suffix-escapes');
 
 /**
  * One formatter per type and format context; the Intl formatters are built once, since building
  * them costs far more than using them.
  */
-function typeFormatter(
-  type: VariableType,
-  ctx: FormatContext,
-): (value: unknown) => string | ValueErrorMessage {
+function typeFormatter(type: VariableType, ctx: FormatContext): (value: unknown) => string | RefusedValue {
   const { language, timezone, currency } = ctx;
   switch (type) {
     case 'text':
@@ -101,12 +113,7 @@ function typeFormatter(
       return (value) => {
         if (typeof value === 'string' && isoDate.safeParse(value).success)
           return dayFormat.format(new Date(`${value}T00:00:00Z`));
-        return parseOr(
-          isoDateTime,
-          value,
-          (v) => instantFormat.format(new Date(v)),
-          'expected an ISO 8601 date (2026-05-12) or date-time',
-        );
+        return parseOr(isoDateTime, value, (v) => instantFormat.format(new Date(v)), 'expected-date');
       };
     }
     case 'datetime': {
@@ -115,13 +122,7 @@ function typeFormatter(
         timeStyle: 'short',
         timeZone: timezone,
       });
-      return (value) =>
-        parseOr(
-          isoDateTime,
-          value,
-          (v) => format.format(new Date(v)),
-          'expected an ISO 8601 date-time with offset (2026-05-12T15:00:00Z)',
-        );
+      return (value) => parseOr(isoDateTime, value, (v) => format.format(new Date(v)), 'expected-datetime');
     }
     case 'url_suffix':
       // Percent-encode each path segment; the slashes between them stay.
@@ -129,18 +130,23 @@ function typeFormatter(
   }
 }
 
-class ValueErrorMessage {
-  readonly message: string;
-  constructor(message: string) {
-    this.message = message;
+class RefusedValue {
+  readonly code: ValueErrorCode;
+  constructor(code: ValueErrorCode) {
+    this.code = code;
   }
 }
 
-function parseOr<T>(schema: z.ZodType<T>, value: unknown, format: (parsed: T) => string, message?: string) {
+function parseOr<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  format: (parsed: T) => string,
+  code?: ValueErrorCode,
+) {
   const parsed = schema.safeParse(value);
-  if (!parsed.success)
-    return new ValueErrorMessage(message ?? parsed.error.issues[0]?.message ?? 'invalid value');
-  return format(parsed.data);
+  if (parsed.success) return format(parsed.data);
+  const message = parsed.error.issues[0]?.message ?? '';
+  return new RefusedValue(code ?? (isValueErrorCode(message) ? message : 'invalid'));
 }
 
 /**
@@ -157,11 +163,11 @@ export function createValueFormatter(variables: TemplateVariable[], ctx: FormatC
     for (const [name, value] of Object.entries(raw)) {
       const format = formatters.get(name);
       if (!format) {
-        errors.push({ name, message: 'not a variable of this template' });
+        errors.push({ name, code: 'undeclared' });
         continue;
       }
       const result = format(value);
-      if (result instanceof ValueErrorMessage) errors.push({ name, message: result.message });
+      if (result instanceof RefusedValue) errors.push({ name, code: result.code });
       else values[name] = result;
     }
     return { values, errors };

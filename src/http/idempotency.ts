@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { idempotencyKeys } from '../../db/schema/index.ts';
 import type { AppDeps } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { AppError, fieldError } from '../errors.ts';
 import type { AppEnv } from './env.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -60,7 +60,7 @@ export function idempotent(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (key === undefined) return next();
     if (!KEY_PATTERN.test(key)) {
       throw new AppError('validation-failed', {
-        errors: [{ path: '/headers/idempotency-key', message: '1 to 255 visible ASCII characters' }],
+        errors: [fieldError('/headers/idempotency-key', 'idempotency-key')],
       });
     }
     const principal = c.var.principal.keyId;

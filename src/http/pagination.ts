@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { unsafeCharacter } from '../domain/text-safety.ts';
-import { AppError } from '../errors.ts';
+import { AppError, fieldError } from '../errors.ts';
+import { fieldMessage } from './field-messages.ts';
 import { INT4_MAX } from './safe-input.ts';
 
 export interface Page<T> {
@@ -19,7 +20,7 @@ export const pageQuery = {
   cursor: z
     .string()
     .max(500)
-    .regex(/^[\w-]*$/, 'an opaque cursor from a previous page')
+    .regex(/^[\w-]*$/, fieldMessage('cursor'))
     .optional()
     .openapi({ description: 'Opaque cursor from a previous page' }),
 };
@@ -32,8 +33,7 @@ export function encodeCursor(value: string): string {
   return Buffer.from(value, 'utf8').toString('base64url');
 }
 
-const invalidCursor = () =>
-  new AppError('validation-failed', { errors: [{ path: '/cursor', message: 'Invalid cursor' }] });
+const invalidCursor = () => new AppError('validation-failed', { errors: [fieldError('/cursor', 'cursor')] });
 
 /** A cursor is only what encodeCursor wrote: the same bytes back, one line of well-formed text. */
 export function decodeCursor(cursor: string): string {

@@ -5,9 +5,10 @@ import type { Logger } from 'pino';
 import { type ZodError, z } from 'zod';
 import type { $ZodErrorMap, $ZodRawIssue } from 'zod/v4/core';
 import { en, pl, ru, tr } from 'zod/v4/locales';
-import { AppError, type FieldError, PROBLEM_STATUS, type ProblemType } from '../errors.ts';
+import { AppError, type FieldError, fieldError, PROBLEM_STATUS, type ProblemType } from '../errors.ts';
 import { languageOf, translatorFor, type UiLanguage } from '../i18n.ts';
 import type { AppEnv } from './env.ts';
+import { keyedMessage } from './field-messages.ts';
 import { requestLog, routeOf } from './observe.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -40,24 +41,26 @@ const issueOfFieldError = new WeakMap<FieldError, $ZodRawIssue>();
 
 export function zodFieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => {
-    const fieldError = {
-      path: issue.path.length ? `/${issue.path.map(String).join('/')}` : '/',
-      message: issue.message,
-    };
+    const path = issue.path.length ? `/${issue.path.map(String).join('/')}` : '/';
+    const keyed = keyedMessage(issue);
+    if (keyed) return fieldError(path, keyed.messageKey, keyed.params);
+    const zodError = { path, message: issue.message };
     const localisable: unknown = Reflect.get(issue, LOCALISABLE);
     if (typeof localisable === 'object' && localisable !== null) {
       const raw = Object.fromEntries(Object.entries(issue).filter(([key]) => key !== LOCALISABLE));
-      issueOfFieldError.set(fieldError, { ...raw, input: Reflect.get(localisable, 'input') } as $ZodRawIssue);
+      issueOfFieldError.set(zodError, { ...raw, input: Reflect.get(localisable, 'input') } as $ZodRawIssue);
     }
-    return fieldError;
+    return zodError;
   });
 }
 
-function localisedFieldError(fieldError: FieldError, language: UiLanguage): FieldError {
-  const issue = issueOfFieldError.get(fieldError);
-  const localised = issue ? ZOD_LOCALES[language](issue) : undefined;
+function localisedFieldError(error: FieldError, t: TFunction): { path: string; message: string } {
+  if ('messageKey' in error)
+    return { path: error.path, message: t(`fields.${error.messageKey}`, error.params) };
+  const issue = issueOfFieldError.get(error);
+  const localised = issue ? ZOD_LOCALES[languageOf(t)](issue) : undefined;
   const message = typeof localised === 'string' ? localised : localised?.message;
-  return { path: fieldError.path, message: message ?? fieldError.message };
+  return { path: error.path, message: message ?? error.message };
 }
 
 function statusToType(status: number): ProblemType {
@@ -93,9 +96,7 @@ export function problemBody(
     title: t(`problems.${error.type}.title`),
     status: error.status,
     detail: t(`problems.${error.type}.detail`, { ...defaults, ...error.params }),
-    ...(error.errors
-      ? { errors: error.errors.map((fieldError) => localisedFieldError(fieldError, languageOf(t))) }
-      : {}),
+    ...(error.errors ? { errors: error.errors.map((fieldError) => localisedFieldError(fieldError, t)) } : {}),
     ...error.extensions,
   };
 }

@@ -1,15 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { type TextKind, type UnsafeCharacter, unsafeCharacter } from '../domain/text-safety.ts';
+import { type TextKind, unsafeCharacter } from '../domain/text-safety.ts';
+import { issueParams } from './field-messages.ts';
 
 /** The largest value of a PostgreSQL `integer` column; a bigger number is a 422, not a database error. */
 export const INT4_MAX = 2_147_483_647;
-
-const MESSAGES: Record<UnsafeCharacter, string> = {
-  malformed: 'must be valid Unicode text (a lone surrogate is not)',
-  control: 'must not contain control characters (NUL, escape, …)',
-  hidden: 'must not contain invisible characters (bidi controls, zero-width characters)',
-};
-const LAYOUT_MESSAGE = 'must not contain control characters other than tab and line breaks';
 
 /**
  * A string field that refuses what cannot be stored or shown safely, per `kind` (see TextKind):
@@ -22,7 +16,7 @@ export function safeText(kind: TextKind = 'line') {
     if (problem === undefined) return;
     ctx.addIssue({
       code: 'custom',
-      message: problem === 'control' && kind === 'text' ? LAYOUT_MESSAGE : MESSAGES[problem],
+      params: issueParams(problem === 'control' && kind === 'text' ? 'text.layout' : `text.${problem}`),
     });
   });
 }

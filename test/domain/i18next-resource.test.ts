@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyEntry,
+  entryProblem,
   flattenResource,
   parseResource,
   toResourceEntry,
@@ -39,7 +40,10 @@ describe('i18next resource', () => {
   it('reports a key that is no component of a template and keeps the others', () => {
     const parsed = parseResource({ a: { body: 'x', title: 'y' }, b: { body: 'z' }, c: { body: 3 } });
     expect([...parsed.entries.keys()]).toEqual(['b']);
-    expect(parsed.malformed.map((m) => m.key)).toEqual(['a', 'c']);
+    expect(parsed.malformed).toEqual([
+      { key: 'a', code: 'malformed', params: { path: 'a.title' } },
+      { key: 'c', code: 'not-a-string', params: { path: 'c.body' } },
+    ]);
   });
 
   it('replaces button texts by index and keeps their type and URL', () => {
@@ -48,7 +52,20 @@ describe('i18next resource', () => {
       content: { ...content, buttons: [content.buttons[0], { ...content.buttons[1], text: 'Öffnen' }] },
     });
     expect(applyEntry(content, { buttons: { '2': 'Extra' } })).toEqual({
-      reason: 'buttons.2: the template has no such button',
+      refused: { code: 'unknown-button', params: { buttons: 'buttons.2' } },
+    });
+  });
+
+  it('names a refusal by code, with the values its reason is written from', () => {
+    const variables = ['student_name', 'lesson_at', 'code'];
+    expect(entryProblem(content, variables)).toBeNull();
+    expect(entryProblem({ ...content, body: 'Hi {{name}}' }, variables)).toEqual({
+      code: 'variables-differ',
+      params: { missing: '{{student_name}}, {{lesson_at}}', unknown: '{{name}}', context: 'both' },
+    });
+    expect(entryProblem({ ...content, header: 'x'.repeat(61) }, variables)).toEqual({
+      code: 'too-long',
+      params: { component: 'header', limit: 60, length: 61 },
     });
   });
 });

@@ -28,6 +28,14 @@ describe('numbers', () => {
     expect(errorNames({ amount: value, count: value })).toEqual(['amount', 'count']);
   });
 
+  it('says why, as a code the HTTP layer writes in the caller’s language', () => {
+    expect(format({ count: 'three', amount: '1e999', other: 1 }).errors).toEqual([
+      { name: 'count', code: 'expected-number' },
+      { name: 'amount', code: 'expected-finite-number' },
+      { name: 'other', code: 'undeclared' },
+    ]);
+  });
+
   it('formats the largest finite numbers and a negative zero as 0', () => {
     const { values, errors } = format({ amount: -0, count: '1.7976931348623157e308' });
     expect(errors).toEqual([]);

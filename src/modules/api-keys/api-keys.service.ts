@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import { apiKeys, type Role } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, fieldError } from '../../errors.ts';
 import { decodeDateCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { isWithin, type KeyScope, rolesWithin } from '../../http/principal.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -54,7 +54,7 @@ export async function createApiKey(
   // A translator without languages could write every language: the contract says it always names them.
   if (input.role === 'translator' && !input.languages) {
     throw new AppError('validation-failed', {
-      errors: [{ path: '/languages', message: 'a translator key names its languages' }],
+      errors: [fieldError('/languages', 'translator-languages')],
     });
   }
   const scope: KeyScope = {

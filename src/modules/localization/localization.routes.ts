@@ -24,7 +24,7 @@ import {
   localeQuery,
   ResourceSchema,
 } from './localization.schemas.ts';
-import { exportContext, exportResource, importResource } from './localization.service.ts';
+import { exportContext, exportResource, importResource, refusalReason } from './localization.service.ts';
 
 const tags = ['Localization'];
 
@@ -100,7 +100,7 @@ export function localizationRoutes(deps: AppDeps) {
         tags,
         summary: 'Import an i18next JSON resource: one new draft per changed variant, in one transaction',
         description:
-          'Nested and flat keys are both accepted. Entries are refused, with a reason, for an unknown template key, a variable set that differs from the template’s, a component over its limit, or lint errors. Exporting and importing unchanged creates nothing.',
+          'Nested and flat keys are both accepted. Entries are refused, with a stable `code`, its `params` and a `reason` in the language of Accept-Language, for an unknown template key, a variable set that differs from the template’s, a component over its limit, or lint errors. Exporting and importing unchanged creates nothing.',
         security,
         middleware: [authors, idempotent(deps)] as const,
         request: {
@@ -130,6 +130,7 @@ export function localizationRoutes(deps: AppDeps) {
         const t = translatorFor(deps.i18n, c.req.header('accept-language'));
         const refused = report.refused.map(({ findings, ...entry }) => ({
           ...entry,
+          reason: refusalReason(t, entry),
           ...(findings
             ? {
                 findings: findings.map(({ messageKey, params, message, ...finding }) => ({

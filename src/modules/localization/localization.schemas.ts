@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { REFUSAL_CODES } from '../../domain/i18next-resource.ts';
 import { LanguageTag, MarketCode } from '../markets/markets.schemas.ts';
 import { LintFindingSchema } from '../versions/versions.schemas.ts';
 
@@ -83,7 +84,20 @@ export const ImportReportSchema = z
     created: z.array(z.object({ key: z.string(), version: z.number().int() })),
     unchanged: z.array(z.string()),
     refused: z.array(
-      z.object({ key: z.string(), reason: z.string(), findings: z.array(LintFindingSchema).optional() }),
+      z.object({
+        key: z.string(),
+        code: z.enum(REFUSAL_CODES).openapi({
+          description:
+            'Why, stably: unknown-template, no-base-version (a new template needs a body), not-a-string, malformed (not header, body, footer or buttons.<index>), unknown-button, variables-differ, too-long, lint-errors',
+        }),
+        params: z
+          .record(z.string(), z.union([z.string(), z.number()]))
+          .openapi({ description: 'The values the reason names (component, limit, length, missing…)' }),
+        reason: z
+          .string()
+          .openapi({ description: 'The code as a sentence, in the language of Accept-Language' }),
+        findings: z.array(LintFindingSchema).optional(),
+      }),
     ),
   })
   .openapi('I18nextImportReport');

@@ -7,11 +7,13 @@ import {
   COMPONENT_LIMITS,
   entryProblem,
   parseResource,
+  type Refusal,
   type Resource,
   toResourceEntry,
 } from '../../domain/i18next-resource.ts';
 import { hasErrors, type LintFinding } from '../../domain/lint.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, fieldError } from '../../errors.ts';
+import type { TFunction } from '../../i18n.ts';
 import { getMarket } from '../markets/markets.service.ts';
 import type { VersionRow } from '../status-events/status-events.service.ts';
 import { getTemplate } from '../templates/templates.service.ts';
@@ -27,7 +29,9 @@ async function assertMarketLanguage(ctx: ServiceContext, ref: LocaleRef): Promis
   const market = await getMarket(ctx, ref.market);
   if (!market.languages.includes(ref.language)) {
     throw new AppError('validation-failed', {
-      errors: [{ path: '/language', message: `${ref.language} is not a language of market ${ref.market}` }],
+      errors: [
+        fieldError('/language', 'language-not-in-market', { language: ref.language, market: ref.market }),
+      ],
     });
   }
 }
@@ -115,7 +119,12 @@ export async function exportContext(ctx: ServiceContext, ref: LocaleRef & { sour
 export interface ImportReport {
   created: Array<{ key: string; version: number }>;
   unchanged: string[];
-  refused: Array<{ key: string; reason: string; findings?: LintFinding[] }>;
+  refused: Array<{ key: string; findings?: LintFinding[] } & Refusal>;
+}
+
+/** Why an entry was refused, in the language of `t`. */
+export function refusalReason(t: TFunction, refusal: Refusal): string {
+  return t(`import.${refusal.code}`, refusal.params);
 }
 
 /** The newest version of the variant, else the newest of the template anywhere (its buttons' shape). */
@@ -160,17 +169,17 @@ export async function importResource(
         throw error;
       });
       if (!template || template.archived) {
-        report.refused.push({ key, reason: 'unknown template key' });
+        report.refused.push({ key, code: 'unknown-template', params: {} });
         continue;
       }
       const base = await baseVersion(tx, key, ref);
       if (!base && entry.body === undefined) {
-        report.refused.push({ key, reason: 'body is required: the template has no version to start from' });
+        report.refused.push({ key, code: 'no-base-version', params: {} });
         continue;
       }
       const applied = applyEntry(base ? contentOf(base.row) : { body: '' }, entry);
-      if ('reason' in applied) {
-        report.refused.push({ key, reason: applied.reason });
+      if ('refused' in applied) {
+        report.refused.push({ key, ...applied.refused });
         continue;
       }
       const { content } = applied;
@@ -184,7 +193,7 @@ export async function importResource(
         template.variables.map((v) => v.name),
       );
       if (problem) {
-        report.refused.push({ key, reason: problem });
+        report.refused.push({ key, ...problem });
         continue;
       }
       const { findings } = lintColumns({ ...content, contentHash: hash }, template, ref.language).lint;
@@ -192,7 +201,8 @@ export async function importResource(
         const errors = findings.filter((f) => f.severity === 'error');
         report.refused.push({
           key,
-          reason: `lint errors: ${errors.map((f) => f.rule).join(', ')}`,
+          code: 'lint-errors',
+          params: { rules: errors.map((f) => f.rule).join(', ') },
           findings: errors,
         });
         continue;

@@ -1,14 +1,15 @@
 import { z } from '@hono/zod-openapi';
+import { fieldMessage } from '../../http/field-messages.ts';
 import { safeText } from '../../http/safe-input.ts';
 
 export const MarketCode = z
   .string()
-  .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in upper case')
+  .regex(/^[A-Z]{2}$/, fieldMessage('market-code'))
   .openapi({ example: 'TR', description: 'ISO 3166-1 alpha-2, upper case' });
 
 export const LanguageTag = z
   .string()
-  .regex(/^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$/, 'a BCP 47 tag as i18next writes it (ru, en-US, pt-BR)')
+  .regex(/^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$/, fieldMessage('language-tag'))
   .openapi({ example: 'tr' });
 
 const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
@@ -22,11 +23,11 @@ const marketFields = {
   fallbacks: z.record(LanguageTag, z.array(LanguageTag).max(5)).default({}),
   timezone: z
     .string()
-    .refine((tz) => timeZones.has(tz) || tz === 'UTC', 'an IANA time zone such as Europe/Istanbul')
+    .refine((tz) => timeZones.has(tz) || tz === 'UTC', fieldMessage('time-zone'))
     .openapi({ example: 'Europe/Istanbul' }),
   currency: z
     .string()
-    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code')
+    .regex(/^[A-Z]{3}$/, fieldMessage('currency-code'))
     .openapi({ example: 'TRY' }),
   provider: z
     .object({

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { markets, versions } from '../../../db/schema/index.ts';
 import { onCommit, type ServiceContext, withTransaction } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, type FieldError, fieldError } from '../../errors.ts';
 import { assertEtagMatches, etagOf } from '../../http/etag.ts';
 import { inScope, type Principal } from '../../http/principal.ts';
 import { zodFieldErrors } from '../../http/problem.ts';
@@ -61,19 +61,16 @@ export async function getMarket(ctx: ServiceContext, code: string): Promise<Mark
 
 /** Cross-field rules zod cannot see per field: the default and fallbacks must be market languages. */
 function checkMarketLanguages(input: MarketInput): void {
-  const errors = [];
+  const errors: FieldError[] = [];
   if (!input.languages.includes(input.defaultLanguage)) {
-    errors.push({ path: '/defaultLanguage', message: 'must be one of the market languages' });
+    errors.push(fieldError('/defaultLanguage', 'market.default-language'));
   }
   for (const [from, to] of Object.entries(input.fallbacks)) {
     if (!input.languages.includes(from))
-      errors.push({ path: `/fallbacks/${from}`, message: 'not a market language' });
+      errors.push(fieldError(`/fallbacks/${from}`, 'market.fallback-from'));
     for (const target of to) {
       if (!input.languages.includes(target) || target === from) {
-        errors.push({
-          path: `/fallbacks/${from}`,
-          message: `fallback ${target} must be another market language`,
-        });
+        errors.push(fieldError(`/fallbacks/${from}`, 'market.fallback-to', { target }));
       }
     }
   }
@@ -86,10 +83,11 @@ function checkProviderConfigured(ctx: ServiceContext, provider: MarketInput['pro
   if (missing.length) {
     throw new AppError('validation-failed', {
       errors: [
-        {
-          path: '/provider',
-          message: `${provider.kind} account ${provider.account} is not configured: set ${missing.join(', ')} (or list the account in PROVIDER_ACCOUNTS_FILE)`,
-        },
+        fieldError('/provider', 'market.provider-not-configured', {
+          kind: provider.kind,
+          account: provider.account,
+          settings: missing.join(', '),
+        }),
       ],
     });
   }
@@ -117,19 +115,18 @@ export async function misconfiguredMarkets(
  */
 function checkReadOnlyFields(code: string, input: MarketInput, existing: MarketRow | undefined): void {
   const stored = existing ? toMarketView(existing) : undefined;
-  const errors = [];
+  const errors: FieldError[] = [];
   if (input.code !== undefined && input.code !== code) {
-    errors.push({ path: '/code', message: `read-only: the path names market ${code}` });
+    errors.push(fieldError('/code', 'market.read-only-code', { market: code }));
   }
   for (const field of ['createdAt', 'updatedAt'] as const) {
     const given = input[field];
     if (given === undefined || given === stored?.[field]) continue;
-    errors.push({
-      path: `/${field}`,
-      message: stored
-        ? `read-only: the stored value is ${stored[field]}`
-        : 'read-only: the market does not exist yet',
-    });
+    errors.push(
+      stored
+        ? fieldError(`/${field}`, 'market.read-only-stored', { value: stored[field] })
+        : fieldError(`/${field}`, 'market.read-only-new'),
+    );
   }
   if (errors.length) throw new AppError('validation-failed', { errors });
 }

@@ -11,7 +11,7 @@ import {
 } from '../../domain/content.ts';
 import { fromMetaLanguageCode, toMetaLanguageCode } from '../../domain/language-codes.ts';
 import { canTransition, mapProviderStatus } from '../../domain/lifecycle.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, fieldError } from '../../errors.ts';
 import { inScope, type Principal } from '../../http/principal.ts';
 import { QUEUES } from '../../jobs/queue.ts';
 import type { SandboxReviewJob } from '../../providers/sandbox/sandbox-provider.ts';
@@ -177,7 +177,7 @@ async function forceInTransaction(
   if (!found) throw new AppError('not-found', { params: { resource: input.providerTemplateName } });
   if (rows.length > 1) {
     throw new AppError('validation-failed', {
-      errors: [{ path: '/language', message: 'several languages use this name; say which one' }],
+      errors: [fieldError('/language', 'sandbox.ambiguous-language')],
     });
   }
   const { row, version } = found;

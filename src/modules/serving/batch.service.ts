@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ServedVersion } from '../../domain/served-version.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, fieldError } from '../../errors.ts';
+import { fieldMessage } from '../../http/field-messages.ts';
 import type { Principal } from '../../http/principal.ts';
 import { zodFieldErrors } from '../../http/problem.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
@@ -17,7 +18,7 @@ const QUOTED_UNDECLARED = 5;
 
 export const RecipientSchema = z
   .object({
-    to: z.string().regex(/^\+?[0-9]{6,20}$/, 'a phone number in international format'),
+    to: z.string().regex(/^\+?[0-9]{6,20}$/, fieldMessage('phone-number')),
     language: z
       .string()
       .regex(/^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$/)
@@ -26,12 +27,14 @@ export const RecipientSchema = z
     variables: z
       .record(z.string(), z.unknown())
       .default({})
-      .refine((variables) => Object.keys(variables).length <= MAX_RECIPIENT_VARIABLES, {
-        message: `at most ${MAX_RECIPIENT_VARIABLES} variables`,
-      })
-      .refine((variables) => Object.keys(variables).every((name) => name.length <= 64), {
-        message: 'variable names have at most 64 characters',
-      }),
+      .refine(
+        (variables) => Object.keys(variables).length <= MAX_RECIPIENT_VARIABLES,
+        fieldMessage('variables.too-many', { max: MAX_RECIPIENT_VARIABLES }),
+      )
+      .refine(
+        (variables) => Object.keys(variables).every((name) => name.length <= 64),
+        fieldMessage('variables.name-too-long', { max: 64 }),
+      ),
   })
   .strict();
 
@@ -45,12 +48,7 @@ export function assertBatchSize(recipients: unknown[]): void {
   }
   if (total > MAX_BATCH_VARIABLES) {
     throw new AppError('validation-failed', {
-      errors: [
-        {
-          path: '/recipients',
-          message: `${total} variables in one batch; at most ${MAX_BATCH_VARIABLES} (split the batch)`,
-        },
-      ],
+      errors: [fieldError('/recipients', 'variables.batch-too-many', { total, max: MAX_BATCH_VARIABLES })],
     });
   }
 }
@@ -64,12 +62,11 @@ function assertDeclared(declared: ReadonlySet<string>, variables: Record<string,
   if (!undeclared.length) return;
   const errors = undeclared
     .slice(0, QUOTED_UNDECLARED)
-    .map((name) => ({ path: `/variables/${name}`, message: 'not a variable of this template' }));
+    .map((name) => fieldError(`/variables/${name}`, 'value.undeclared'));
   if (undeclared.length > QUOTED_UNDECLARED) {
-    errors.push({
-      path: '/variables',
-      message: `${undeclared.length - QUOTED_UNDECLARED} more variables this template does not declare`,
-    });
+    errors.push(
+      fieldError('/variables', 'variables.more-undeclared', { more: undeclared.length - QUOTED_UNDECLARED }),
+    );
   }
   throw new AppError('invalid-variables', { errors });
 }

@@ -5,7 +5,7 @@ import {
   sendTimeValueProblems,
 } from '../../domain/render.ts';
 import type { ServedVersion } from '../../domain/served-version.ts';
-import { AppError, type FieldError } from '../../errors.ts';
+import { AppError, type FieldError, fieldError } from '../../errors.ts';
 import { inScope, type Principal } from '../../http/principal.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
 import type { ServingIndex, VersionOutcome } from './serving-index.ts';
@@ -106,12 +106,6 @@ function outcomeView(outcome: VersionOutcome) {
   };
 }
 
-const SEND_TIME_MESSAGES = {
-  newline: 'WhatsApp refuses a newline in a variable value',
-  tab: 'WhatsApp refuses a tab in a variable value',
-  spaces: 'WhatsApp refuses more than 4 consecutive spaces in a variable value',
-} as const;
-
 /**
  * Typed values for the served version: each parsed and formatted for the served language and the
  * market's zone and currency, every variable of the version present, WhatsApp's send-time rules kept.
@@ -126,15 +120,15 @@ function valuesFor(
   if (!template || !market)
     throw new AppError('unknown-template', { params: { template: served.templateKey } });
   const { values, errors } = index.formatterFor(served, template, market)(raw);
-  const problems: FieldError[] = errors.map(({ name, message }) => ({ path: `/variables/${name}`, message }));
+  const problems: FieldError[] = errors.map(({ name, code }) =>
+    fieldError(`/variables/${name}`, `value.${code}`),
+  );
   for (const name of served.requiredVariables) {
-    if (!Object.hasOwn(raw, name))
-      problems.push({ path: `/variables/${name}`, message: 'required by the served version' });
-    else if (values[name]?.trim() === '')
-      problems.push({ path: `/variables/${name}`, message: 'must not be empty' });
+    if (!Object.hasOwn(raw, name)) problems.push(fieldError(`/variables/${name}`, 'variables.required'));
+    else if (values[name]?.trim() === '') problems.push(fieldError(`/variables/${name}`, 'variables.empty'));
   }
   for (const { name, problem } of sendTimeValueProblems(values)) {
-    problems.push({ path: `/variables/${name}`, message: SEND_TIME_MESSAGES[problem] });
+    problems.push(fieldError(`/variables/${name}`, `variables.send-time.${problem}`));
   }
   if (problems.length) throw new AppError('invalid-variables', { errors: problems });
   return values;
@@ -153,10 +147,9 @@ export function renderServed(
   const tooLong = renderedLengthProblems(components);
   if (tooLong.length) {
     throw new AppError('invalid-variables', {
-      errors: tooLong.map(({ component, length, limit }) => ({
-        path: '/variables',
-        message: `the rendered ${component} is ${length} characters; WhatsApp allows ${limit}`,
-      })),
+      errors: tooLong.map(({ component, length, limit }) =>
+        fieldError('/variables', 'variables.rendered-too-long', { component, length, limit }),
+      ),
     });
   }
   const text = [components.header, components.body, components.footer].filter((part) => part).join('\n\n');

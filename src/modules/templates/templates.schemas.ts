@@ -2,27 +2,25 @@ import { z } from '@hono/zod-openapi';
 import { TEMPLATE_CATEGORIES, VARIABLE_TYPES } from '../../domain/content.ts';
 import { VERSION_STATUSES } from '../../domain/lifecycle.ts';
 import { TEMPLATE_KEY_PATTERN } from '../../domain/naming.ts';
+import { fieldMessage } from '../../http/field-messages.ts';
 import { safeText } from '../../http/safe-input.ts';
 import { LanguageTag, MarketCode } from '../markets/markets.schemas.ts';
 
 export const TemplateKey = z
   .string()
-  .regex(
-    TEMPLATE_KEY_PATTERN,
-    'lower-case letters, digits and _, starting with a letter, at most 64 characters',
-  )
+  .regex(TEMPLATE_KEY_PATTERN, fieldMessage('template.key'))
   .openapi({ example: 'lesson_rescheduled' });
 
 export const VariableSchema = z
   .object({
     name: z
       .string()
-      .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and _, starting with a letter')
+      .regex(/^[a-z][a-z0-9_]{0,63}$/, fieldMessage('template.variable-name'))
       .openapi({ example: 'student_name' }),
     type: z.enum(VARIABLE_TYPES),
     example: safeText('text')
       .trim()
-      .min(1, 'providers require an example value')
+      .min(1, fieldMessage('template.example'))
       .max(200)
       .openapi({ example: 'Anna' }),
     description: safeText('text').max(500).optional(),
@@ -33,7 +31,10 @@ export const VariableSchema = z
 const uniqueNames = (variables: Array<{ name: string }>) =>
   new Set(variables.map((v) => v.name)).size === variables.length;
 
-const Variables = z.array(VariableSchema).max(50).refine(uniqueNames, 'variable names must be unique');
+const Variables = z
+  .array(VariableSchema)
+  .max(50)
+  .refine(uniqueNames, fieldMessage('template.unique-variables'));
 
 export const NewTemplateSchema = z
   .object({

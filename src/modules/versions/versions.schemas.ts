@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { BUTTON_TYPES } from '../../domain/content.ts';
 import { VERSION_STATUSES } from '../../domain/lifecycle.ts';
 import { DRAFT_TEXT_CAPS } from '../../domain/lint.ts';
+import { issueParams } from '../../http/field-messages.ts';
 import { INT4_MAX, safeText } from '../../http/safe-input.ts';
 import { LanguageTag, MarketCode } from '../markets/markets.schemas.ts';
 import { TemplateKey } from '../templates/templates.schemas.ts';
@@ -17,9 +18,9 @@ export const ButtonSchema = z
   .strict()
   .superRefine((button, ctx) => {
     if (button.type === 'url' && !button.url)
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'a URL button needs a url' });
+      ctx.addIssue({ code: 'custom', path: ['url'], params: issueParams('button.url-required') });
     if (button.type === 'phone_number' && !button.phoneNumber) {
-      ctx.addIssue({ code: 'custom', path: ['phoneNumber'], message: 'a phone button needs a phoneNumber' });
+      ctx.addIssue({ code: 'custom', path: ['phoneNumber'], params: issueParams('button.phone-required') });
     }
   })
   .openapi('Button');

@@ -4,7 +4,7 @@ import { onCommit, type ServiceContext, withTransaction } from '../../context.ts
 import { type Button, contentHash, type VersionContent } from '../../domain/content.ts';
 import { canAppeal, canSubmit, isEditable } from '../../domain/lifecycle.ts';
 import { hasErrors, type LintFinding } from '../../domain/lint.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, fieldError } from '../../errors.ts';
 import { assertEtagMatches, etagOf } from '../../http/etag.ts';
 import { decodeIntegerCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { QUEUES } from '../../jobs/queue.ts';
@@ -166,7 +166,9 @@ export async function createDraft(
     const market = await getMarket(tx, ref.market);
     if (!market.languages.includes(ref.language)) {
       throw new AppError('validation-failed', {
-        errors: [{ path: '/language', message: `${ref.language} is not a language of market ${ref.market}` }],
+        errors: [
+          fieldError('/language', 'language-not-in-market', { language: ref.language, market: ref.market }),
+        ],
       });
     }
     let content: VersionContent;
@@ -174,7 +176,7 @@ export async function createDraft(
       content = contentOf(await getVersion(tx, ref, input.fromVersion));
     } else {
       if (input.body === undefined) {
-        throw new AppError('validation-failed', { errors: [{ path: '/body', message: 'Required' }] });
+        throw new AppError('validation-failed', { errors: [fieldError('/body', 'required')] });
       }
       content = normaliseContent({ ...input, body: input.body });
     }
