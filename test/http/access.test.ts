@@ -35,7 +35,7 @@ const ADMINS: readonly Role[] = ['admin'];
  * - template-change: a change of the whole template needs every variant's market and language; else 403
  * - market-admin: outside the key's markets 404; a language-limited key not covering the market's languages 403
  * - key-create: a key creates keys no wider than itself; a wider one is 403
- * - key: keys wider than the caller answer 404
+ * - key: keys (and subscriptions, which are scoped like keys) wider than the caller answer 404
  */
 type ScopeRule =
   | 'filtered'
@@ -87,7 +87,15 @@ const ROUTES: Record<string, { roles: readonly Role[]; scope: ScopeRule }> = {
   costImpact: { roles: READERS, scope: 'filtered' },
   getPricing: { roles: READERS, scope: 'filtered' },
   putPricing: { roles: ADMINS, scope: 'market-admin' },
+  // A subscription takes the creating key's scope (narrower on request): creating one is never out of scope.
+  createSubscription: { roles: ADMINS, scope: 'filtered' },
+  listSubscriptions: { roles: ADMINS, scope: 'filtered' },
+  deleteSubscription: { roles: ADMINS, scope: 'key' },
+  listSubscriptionDeliveries: { roles: ADMINS, scope: 'key' },
 };
+
+/** A public address never called: nothing in these tests recategorises a template. */
+const SUBSCRIPTION = { url: 'https://93.184.215.14/hook', events: ['template.recategorised'] };
 
 /** Webhooks are authenticated by the provider (signature, secret path token), never by an API key. */
 const PROVIDER_PATH = /^\/v1\/webhooks\//;
@@ -225,6 +233,7 @@ function requestFor(op: Operation): { path: string; body?: unknown } {
     },
     forceSandboxDecision: { providerTemplateName: `${templateKey}_tr_v999`, status: 'approved' },
     createApiKey: { name: 'matrix key', role: 'viewer' },
+    createSubscription: SUBSCRIPTION,
     putPricing: {
       items: [
         {
@@ -396,6 +405,15 @@ describe('role × scope × route matrix', () => {
     expect(res.body.errors).toEqual([{ path: '/languages', message: expect.any(String) }]);
   });
 
+  /** A subscription limited to TR/tr, for the routes that take one. */
+  async function createTrSubscription(): Promise<string> {
+    const res = await vt.request('POST', '/v1/subscriptions', {
+      body: { ...SUBSCRIPTION, markets: ['TR'], languages: ['tr'] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id;
+  }
+
   /** A fresh TR/tr object for each call, so a change made by one call never decides another's answer. */
   async function requestInScope(
     op: Operation,
@@ -410,7 +428,9 @@ describe('role × scope × route matrix', () => {
     const revocable =
       op.operationId === 'revokeApiKey'
         ? (await createKey('viewer', { markets: ['TR'], languages: ['tr'] })).id
-        : randomUUID();
+        : ['deleteSubscription', 'listSubscriptionDeliveries'].includes(op.operationId)
+          ? await createTrSubscription()
+          : randomUUID();
     const params: Record<string, string> = { key: template, market: 'TR', language: 'tr', n, id: revocable };
     const path =
       op.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`) +
