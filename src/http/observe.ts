@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../modules/metrics/metrics.ts';
 import type { AppEnv } from './env.ts';
 import { requestHeader } from './headers.ts';
+import { carriesRequestId } from './plain-answer.ts';
 
 /** A caller's own id is kept when it is safe to echo and to log. */
 const SENSIBLE_REQUEST_ID = /^[\w\-=]{1,255}$/;
@@ -48,8 +49,10 @@ export function observeRequests(deps: { metrics: Metrics; log: Logger }): Middle
     const given = requestHeader(c, 'x-request-id');
     const id = given !== undefined && SENSIBLE_REQUEST_ID.test(given) ? given : randomUUID();
     c.set('requestId', id);
-    c.header('x-request-id', id);
     await next();
+    // Set once the answer exists: an early c.header gives every answer a Headers object, which takes
+    // the render path off node-server's fast path (its answers carry the id already).
+    if (!carriesRequestId(c.res)) c.res.headers.set('x-request-id', id);
     const ms = performance.now() - started;
     const status = c.res.status;
     const route = routeOf(c);

@@ -1,8 +1,11 @@
 import type { Context } from 'hono';
 import type { AppEnv } from './env.ts';
 
-/** Answers that carry X-Request-Id already, so the observing middleware leaves their headers alone. */
-const carryingRequestId = new WeakSet<Response>();
+/**
+ * Marks an answer that carries X-Request-Id already, so the observing middleware leaves its headers
+ * alone. A property, not a WeakSet: weak entries for every request cost the garbage collector.
+ */
+const CARRIES_REQUEST_ID = Symbol('carries X-Request-Id');
 
 /**
  * An answer with its headers as a plain object, X-Request-Id included. @hono/node-server writes
@@ -21,7 +24,7 @@ export function plainAnswer(
   if (requestId === undefined) return new Response(body, { status, headers });
   headers['x-request-id'] = requestId;
   const answer = new Response(body, { status, headers });
-  carryingRequestId.add(answer);
+  Object.defineProperty(answer, CARRIES_REQUEST_ID, { value: true });
   return answer;
 }
 
@@ -31,5 +34,5 @@ export function jsonAnswer(c: Context<AppEnv>, body: string, status = 200): Resp
 }
 
 export function carriesRequestId(answer: Response): boolean {
-  return carryingRequestId.has(answer);
+  return CARRIES_REQUEST_ID in answer;
 }

@@ -195,4 +195,17 @@ describe('render', () => {
     expect(withFallback.status).toBe(200);
     expect(withFallback.body).toMatchObject({ language: 'en', requestedLanguage: 'tr', fallback: true });
   });
+
+  it('answers JSON carrying the request id, as every answer does', async () => {
+    const key = await createTemplate(vt);
+    expect(await submitAndWait(vt, key, await createDraft(vt, key))).toBe('approved');
+    const own = await vt.request('POST', '/v1/render', {
+      body: { template: key, market: 'TR', variables: { student_name: 'Ayşe', lesson_at: '15:00' } },
+      headers: { 'x-request-id': 'sender-trace-9' },
+    });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toBe('application/json');
+    expect(own.headers.get('x-request-id')).toBe('sender-trace-9');
+    expect((await render(vt, key)).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
