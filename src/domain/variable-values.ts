@@ -97,7 +97,11 @@ function typeFormatter(type: VariableType, ctx: FormatContext): (value: unknown)
   const { language, timezone, currency } = ctx;
   switch (type) {
     case 'text':
-      return (value) => parseOr(text, value, (v) => v);
+      // A clean string, the common case, skips the schema: the same check, without its allocations.
+      return (value) =>
+        typeof value === 'string' && unsafeCharacter(value, 'text') === undefined
+          ? value
+          : parseOr(text, value, (v) => v);
     case 'number': {
       const format = new Intl.NumberFormat(language);
       return (value) => parseOr(numeric, value, (n) => format.format(n));
