@@ -50,6 +50,8 @@ export async function chatBody(ctx: ServiceContext, event: EventRow): Promise<st
     event.type === 'version.approved'
       ? ''
       : [facts.reason, facts.reasonText].filter((part) => part && part !== 'NONE').join(' — ');
-  const text = `${what}${reason ? `: ${reason}` : ''}.${facts.consoleUrl ? ` ${facts.consoleUrl}` : ''}`;
+  const sentence = `${what}${reason ? `: ${reason}` : ''}`;
+  const ended = /[.!?…]$/.test(sentence) ? sentence : `${sentence}.`;
+  const text = facts.consoleUrl ? `${ended} ${facts.consoleUrl}` : ended;
   return JSON.stringify({ text });
 }
