@@ -8,6 +8,8 @@ import { AppError } from '../errors.ts';
 import { toAppError } from '../http/problem.ts';
 import { consoleAssets } from './assets.ts';
 import { adminPages } from './pages/admin.ts';
+import { analyticsPages } from './pages/analytics.ts';
+import { costPages } from './pages/cost.ts';
 import { localizationPages } from './pages/localization.ts';
 import { templatePages } from './pages/templates.ts';
 import { variantPages } from './pages/variants.ts';
@@ -106,6 +108,8 @@ export function consoleRoutes(deps: AppDeps) {
   ui.route('/', variantPages(deps, view));
   ui.route('/', versionPages(deps, view));
   ui.route('/', localizationPages(deps, view));
+  ui.route('/', analyticsPages(deps, view));
+  ui.route('/', costPages(deps, view));
   ui.route('/', adminPages(deps, view));
   return ui;
 }

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type AppDeps, serviceContext } from '../../context.ts';
-import type { AnalyticsDimension, GroupValues } from '../../domain/rejection-rates.ts';
 import { authorize } from '../../http/auth.ts';
 import { csvResponse, wantsCsv } from '../../http/csv.ts';
 import { commonErrors, createRouter, jsonContent, security } from '../../http/openapi.ts';
 import { pageQuery, pageSchema } from '../../http/pagination.ts';
 import { toEventView } from '../status-events/status-events.service.ts';
+import { approvalTimesCsv, rejectionRatesCsv } from './analytics.csv.ts';
 import {
   ApprovalTimesQuery,
   ApprovalTimesSchema,
@@ -49,9 +49,6 @@ function reportHeader(query: ReportQuery) {
     to: query.to?.toISOString() ?? null,
   };
 }
-
-const cells = (values: GroupValues, dimensions: AnalyticsDimension[]) =>
-  dimensions.map((dimension) => values[dimension] ?? null);
 
 export function analyticsRoutes(deps: AppDeps) {
   const readers = authorize(deps.apiKeys, 'readers');
@@ -102,21 +99,9 @@ export function analyticsRoutes(deps: AppDeps) {
       async (c) => {
         const query = c.req.valid('query');
         const report = await rejectionReport(serviceContext(deps), c.var.principal, query);
-        const dimensions = groupColumns(query);
         if (wantsCsv(c, query.format)) {
-          return csvResponse(
-            c,
-            'rejection-rates.csv',
-            [...dimensions, 'decided', 'approved', 'rejected', 'rate', 'outlier'],
-            report.items.map((row) => [
-              ...cells(row.values, dimensions),
-              row.decided,
-              row.approved,
-              row.rejected,
-              row.rate,
-              row.outlier,
-            ]),
-          ) as never;
+          const table = rejectionRatesCsv(report, groupColumns(query));
+          return csvResponse(c, 'rejection-rates.csv', table.header, table.rows) as never;
         }
         return c.json(
           {
@@ -144,21 +129,9 @@ export function analyticsRoutes(deps: AppDeps) {
       async (c) => {
         const query = c.req.valid('query');
         const report = await approvalTimes(serviceContext(deps), c.var.principal, query);
-        const dimensions = groupColumns(query);
         if (wantsCsv(c, query.format)) {
-          return csvResponse(
-            c,
-            'approval-times.csv',
-            [...dimensions, 'decided', 'approved', 'rejected', 'medianHours', 'p90Hours'],
-            report.items.map((row) => [
-              ...cells(row.values, dimensions),
-              row.decided,
-              row.approved,
-              row.rejected,
-              row.medianHours,
-              row.p90Hours,
-            ]),
-          ) as never;
+          const table = approvalTimesCsv(report.items, groupColumns(query));
+          return csvResponse(c, 'approval-times.csv', table.header, table.rows) as never;
         }
         return c.json(
           {
