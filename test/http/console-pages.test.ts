@@ -81,7 +81,7 @@ describe('console localisation and administration', () => {
     });
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-disposition')).toContain('vetted-TR-tr.json');
-    const resource = await exported.json();
+    const resource = (await exported.json()) as Record<string, unknown>;
     expect(resource[key]).toEqual({ body: 'Merhaba {{student_name}}, dersiniz {{lesson_at}} tarihinde.' });
 
     const file = new File(

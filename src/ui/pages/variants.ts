@@ -3,6 +3,8 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { diffWords } from '../../domain/text-diff.ts';
+import { AppError } from '../../errors.ts';
+import { getMarket } from '../../modules/markets/markets.service.ts';
 import {
   type EventRow,
   listEvents,
@@ -79,7 +81,12 @@ export function variantPages(deps: AppDeps, view: View) {
     const t = c.var.t;
     const ref = variantOf(c);
     const ctx = serviceContext(deps);
-    const template = await getTemplate(ctx, ref.templateKey);
+    const [template, market] = await Promise.all([
+      getTemplate(ctx, ref.templateKey),
+      getMarket(ctx, ref.market),
+    ]);
+    if (!market.languages.includes(ref.language))
+      throw new AppError('not-found', { params: { resource: c.req.path } });
     const { items: rows } = await listVersions(ctx, ref, 200, undefined);
     const histories = await Promise.all(
       rows.map((row) => listEvents(ctx, { versionId: row.id }, 200, undefined)),
