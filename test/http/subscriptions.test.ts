@@ -87,7 +87,11 @@ describe('notifications to a local receiver', () => {
         consoleUrl: `https://vetted.example.com/ui/templates/${key}`,
       },
     });
-    const log = await deliveries(vt, sub.id);
+    // The receiver has the request a moment before Vetted has its answer.
+    const log = await waitFor(async () => {
+      const res = await deliveries(vt, sub.id);
+      return res.body.items[0]?.status !== 'pending' && res;
+    });
     expect(log.body.items).toEqual([
       expect.objectContaining({
         id: request.headers['vetted-delivery-id'],
