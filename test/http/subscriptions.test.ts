@@ -51,6 +51,14 @@ function deliveries(instance: TestVetted, id: string) {
   return instance.request('GET', `/v1/subscriptions/${id}/deliveries`);
 }
 
+/** The subscription's newest delivery once it is no longer pending: the receiver has a request a moment before Vetted has its answer. */
+function settled(instance: TestVetted, id: string) {
+  return waitFor(async () => {
+    const [item] = (await deliveries(instance, id)).body.items;
+    return item?.status !== 'pending' && item;
+  });
+}
+
 /** Requests to `path` about one template. */
 function about(path: string, template: string): Received[] {
   return receiver.at(path).filter((request) => request.body.includes(template));
@@ -87,11 +95,8 @@ describe('notifications to a local receiver', () => {
         consoleUrl: `https://vetted.example.com/ui/templates/${key}`,
       },
     });
-    // The receiver has the request a moment before Vetted has its answer.
-    const log = await waitFor(async () => {
-      const res = await deliveries(vt, sub.id);
-      return res.body.items[0]?.status !== 'pending' && res;
-    });
+    await settled(vt, sub.id);
+    const log = await deliveries(vt, sub.id);
     expect(log.body.items).toEqual([
       expect.objectContaining({
         id: request.headers['vetted-delivery-id'],
@@ -161,7 +166,7 @@ describe('notifications to a local receiver', () => {
     expect(new Set(requests.map((request) => request.headers['vetted-delivery-id'])).size).toBe(1);
     expect(new Set(requests.map((request) => request.headers['vetted-event-id'])).size).toBe(1);
     expect(new Set(requests.map((request) => request.body)).size).toBe(1);
-    const [item] = (await deliveries(vt, sub.id)).body.items;
+    const item = await settled(vt, sub.id);
     expect(item).toMatchObject({
       status: 'delivered',
       attempts: 6,
@@ -252,7 +257,7 @@ describe('a restart while a delivery is pending', () => {
       expect(requests.length).toBeGreaterThan(beforeRestart);
       expect(requests.filter((request) => request.status === 200)).toHaveLength(1);
       expect(new Set(requests.map((request) => request.headers['vetted-delivery-id'])).size).toBe(1);
-      const [item] = (await deliveries(instance, sub.id)).body.items;
+      const item = await settled(instance, sub.id);
       expect(item).toMatchObject({ status: 'delivered', attempts: requests.length });
     } finally {
       await instance.stop();
