@@ -3,6 +3,7 @@ import { type AppDeps, serviceContext } from '../../context.ts';
 import { authorize } from '../../http/auth.ts';
 import {
   commonErrors,
+  conflictError,
   createRouter,
   jsonBody,
   jsonContent,
@@ -48,6 +49,7 @@ export function sandboxRoutes(deps: AppDeps) {
         ),
         ...commonErrors,
         ...notFoundError,
+        ...conflictError,
       },
     }),
     async (c) =>
