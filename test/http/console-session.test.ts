@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { serviceContext } from '../../src/context.ts';
+import { findSession, openSession, SESSION_TTL_MS } from '../../src/ui/sessions.service.ts';
 import { ConsoleClient } from '../support/console-client.ts';
 import { createDraft, createTemplate } from '../support/fixtures.ts';
 import { ADMIN_KEY, useTestVetted } from '../support/harness.ts';
@@ -74,6 +76,19 @@ describe('console session', () => {
     expect((await other.get('/ui/templates')).status).toBe(200);
     expect((await vt.request('DELETE', `/v1/api-keys/${editor.id}`)).status).toBe(204);
     expect((await other.get('/ui/templates')).status).toBe(303);
+  });
+});
+
+describe('console session store', () => {
+  it('keeps a session for 12 hours and no longer', async () => {
+    const principal = await vt.deps.apiKeys.authenticate(ADMIN_KEY);
+    if (!principal) throw new Error('the admin key is unknown');
+    const start = new Date('2026-05-12T08:00:00Z');
+    const at = (ms: number) => ({ ...serviceContext(vt.deps), clock: () => new Date(start.getTime() + ms) });
+    const session = await openSession(at(0), principal);
+    expect((await findSession(at(SESSION_TTL_MS - 1000), session.id))?.principal.keyId).toBe(principal.keyId);
+    expect(await findSession(at(SESSION_TTL_MS + 1000), session.id)).toBeUndefined();
+    expect(await findSession(at(0), `${session.id}x`)).toBeUndefined();
   });
 });
 
