@@ -1,16 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPglite } from '../../db/database.ts';
 import { FakeMetaServer } from '../fakes/meta-server.ts';
 import { dbKind, uniqueKey } from '../support/harness.ts';
 import {
-  createEmptyDatabase,
+  apiClient,
+  type Call,
+  jobStates,
   type ServerProcess,
   seededRandom,
+  serverDatabase,
   startServerProcess,
+  whenKeyWorks,
 } from './server-process.ts';
 
 /**
@@ -45,26 +44,11 @@ interface Variant {
   versions: number;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
-
 interface VersionView {
   template: string;
   version: number;
   status: string;
   submission?: { providerTemplateName: string; providerTemplateId: string | null };
-}
-
-function client(server: () => ServerProcess): Call {
-  return async (method, path, body) => {
-    const response = await fetch(`${server().base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
 }
 
 const versionsPath = (v: Variant) => `/v1/templates/${v.key}/variants/${v.market}/${v.language}/versions`;
@@ -109,23 +93,6 @@ async function listVersions(call: Call, variant: Variant): Promise<VersionView[]
   return page.body.items;
 }
 
-/** Reads pg-boss's job table once the server has stopped: how each job of ours ended. */
-async function jobStates(database: { dataDir?: string; url?: string }): Promise<Record<string, number>> {
-  const query = `select name || ':' || state as k, count(*)::int as n from pgboss.job
-    where name in ('submit-version', 'sandbox-review') group by 1`;
-  let rows: Array<{ k: string; n: number }>;
-  if (database.url) {
-    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
-    rows = (await sql.unsafe(query)) as unknown as typeof rows;
-    await sql.end();
-  } else {
-    const db = await openPglite({ dataDir: database.dataDir as string });
-    rows = (await db.pglite.query<{ k: string; n: number }>(query)).rows;
-    await db.close();
-  }
-  return Object.fromEntries(rows.map((row) => [row.k, row.n]));
-}
-
 /** Submission and sandbox-review jobs not yet completed, as the running server's /metrics counts them. */
 async function unfinishedJobs(server: ServerProcess): Promise<number> {
   const text = await (await fetch(`${server.base}/metrics`)).text();
@@ -151,18 +118,10 @@ describe(`submission under SIGKILL (${dbKind})`, () => {
     // Creates are slow enough that kills land before, during and after the provider's write.
     meta.createLatencyMs = 200;
 
-    const database: { dataDir?: string; url?: string } = {};
-    if (dbKind === 'postgres') {
-      const created = await createEmptyDatabase(process.env.TEST_DATABASE_URL as string);
-      cleanups.push(() => created.drop());
-      database.url = created.url;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'vetted-chaos-'));
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      database.dataDir = join(dir, 'data');
-    }
+    const { env: databaseEnv, database, drop } = await serverDatabase(dbKind);
+    cleanups.push(drop);
     const env = {
-      ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir as string }),
+      ...databaseEnv,
       ADMIN_API_KEY: ADMIN,
       META_GRAPH_URL: meta.url,
       META_ACCESS_TOKEN: FakeMetaServer.TOKEN,
@@ -176,19 +135,14 @@ describe(`submission under SIGKILL (${dbKind})`, () => {
     };
     const log: string[] = [];
     const startedAt = Date.now();
-    // The server adopts ADMIN_API_KEY just after it starts listening: wait until the key works.
     const start = async () => {
       const started = await startServerProcess(env, log);
-      const deadline = Date.now() + 30_000;
-      while ((await client(() => started)('GET', '/v1/markets')).status !== 200) {
-        if (Date.now() > deadline) throw new Error('the admin key was never accepted');
-        await sleep(50);
-      }
+      await whenKeyWorks(started, ADMIN);
       return started;
     };
     let server = await start();
     cleanups.push(() => server.kill());
-    const call = client(() => server);
+    const call = apiClient(() => server, ADMIN);
 
     try {
       const market = await call('PUT', '/v1/markets/MT', {

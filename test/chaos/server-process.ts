@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
+import { openPglite } from '../../db/database.ts';
 
 const SERVER = new URL('../../src/server.ts', import.meta.url).pathname;
 
@@ -21,8 +25,9 @@ export async function startServerProcess(
   env: Record<string, string>,
   log: string[],
   timeoutMs = 60_000,
+  args: string[] = [],
 ): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [SERVER], {
+  const child: ChildProcess = spawn(process.execPath, [SERVER, ...args], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -60,6 +65,58 @@ export async function startServerProcess(
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely
+export type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+/** JSON calls to a server process with `key`; `server` is read at each call, so it may be restarted. */
+export function apiClient(server: () => ServerProcess, key: string): Call {
+  return async (method, path, body) => {
+    const response = await fetch(`${server().base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** The server adopts ADMIN_API_KEY just after it starts listening: resolves once the key works. */
+export async function whenKeyWorks(server: ServerProcess, key: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${server.base}/v1/markets`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    await response.arrayBuffer();
+    if (response.status === 200) return;
+    if (Date.now() > deadline) throw new Error('the admin key was never accepted');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * A database of the test's own for server processes, empty as a new installation's: a PGlite data
+ * directory, or a PostgreSQL database when the tests run on PostgreSQL. `env` points a server at it.
+ */
+export async function serverDatabase(kind: 'pglite' | 'postgres'): Promise<{
+  env: Record<string, string>;
+  database: { dataDir?: string; url?: string };
+  drop(): Promise<void>;
+}> {
+  if (kind === 'postgres') {
+    const created = await createEmptyDatabase(process.env.TEST_DATABASE_URL as string);
+    return { env: { DATABASE_URL: created.url }, database: { url: created.url }, drop: () => created.drop() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'vetted-process-'));
+  const dataDir = join(dir, 'data');
+  return {
+    env: { DATA_DIR: dataDir },
+    database: { dataDir },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
@@ -93,4 +150,24 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/** Reads pg-boss's job table once the server has stopped: how each job of ours ended. */
+export async function jobStates(database: {
+  dataDir?: string;
+  url?: string;
+}): Promise<Record<string, number>> {
+  const query = `select name || ':' || state as k, count(*)::int as n from pgboss.job
+    where name in ('submit-version', 'sandbox-review') group by 1`;
+  let rows: Array<{ k: string; n: number }>;
+  if (database.url) {
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    rows = (await sql.unsafe(query)) as unknown as typeof rows;
+    await sql.end();
+  } else {
+    const db = await openPglite({ dataDir: database.dataDir as string });
+    rows = (await db.pglite.query<{ k: string; n: number }>(query)).rows;
+    await db.close();
+  }
+  return Object.fromEntries(rows.map((row) => [row.k, row.n]));
 }
