@@ -100,6 +100,19 @@ export function createApp(deps: AppDeps) {
   return app;
 }
 
+/** A worker process's only routes: liveness, readiness and its metrics (its submissions, its caches). */
+export function createOperationsApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use(observeRequests(deps));
+  app.onError(createErrorHandler(deps.i18n, deps.log));
+  app.notFound((c) =>
+    problemResponse(c, new AppError('not-found', { params: { resource: c.req.path } }), deps.i18n),
+  );
+  app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
+  return app;
+}
+
 type AllowedMethods = Array<{ pattern: RegExp; allow: string[] }>;
 
 /**

@@ -1,19 +1,33 @@
 import { type ServerType, serve } from '@hono/node-server';
 import pino from 'pino';
-import { createApp } from './app.ts';
+import { createApp, createOperationsApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
 import { startVetted } from './vetted.ts';
 
+/**
+ * `npm start`: the API, with the job workers unless WORKERS=0. `npm run worker` (`--worker`): the
+ * job workers and reconciliation only, answering just /healthz, /readyz and /metrics on PORT.
+ */
+const workerOnly = process.argv.includes('--worker');
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (workerOnly && !config.DATABASE_URL)
+    throw new ConfigError(
+      'npm run worker needs DATABASE_URL: an embedded database serves one process, and npm start runs the workers itself.',
+    );
   const log = pino({ level: config.LOG_LEVEL });
   const unlock = config.DATABASE_URL ? () => {} : lockDataDir(config.DATA_DIR);
-  const vetted = await startVetted(config, { log, bootstrapAdmin: false }).catch((error: unknown) => {
+  const vetted = await startVetted(config, {
+    log,
+    bootstrapAdmin: false,
+    workers: workerOnly || config.WORKERS,
+  }).catch((error: unknown) => {
     unlock();
     throw error;
   });
-  const app = createApp(vetted.deps);
+  const app = workerOnly ? createOperationsApp(vetted.deps) : createApp(vetted.deps);
   let server: ServerType;
   try {
     server = await listen(app.fetch, config);
@@ -23,11 +37,15 @@ async function main(): Promise<void> {
     throw error;
   }
   log.info(
-    { port: listeningPort(server), database: config.DATABASE_URL ? 'postgres' : `pglite:${config.DATA_DIR}` },
+    {
+      port: listeningPort(server),
+      database: config.DATABASE_URL ? 'postgres' : `pglite:${config.DATA_DIR}`,
+      mode: workerOnly ? 'worker' : config.WORKERS ? 'api+workers' : 'api',
+    },
     'Vetted is listening',
   );
   // Only now: a start that could not listen must not create a key it never shows.
-  const bootstrapKey = await vetted.bootstrapAdmin();
+  const bootstrapKey = workerOnly ? undefined : await vetted.bootstrapAdmin();
   if (bootstrapKey) {
     process.stdout.write(
       `\nAn admin API key was created for this installation. It is shown only this once:\n\n  ${bootstrapKey}\n\n` +

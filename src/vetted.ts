@@ -35,7 +35,7 @@ export interface StartOptions {
   database?: Database;
   log?: Logger;
   clock?: Clock;
-  /** Tests that drive jobs by hand can leave the workers off. */
+  /** Whether this process runs the job workers and reconciliation; WORKERS by default. Tests that drive jobs by hand leave them off. */
   workers?: boolean;
   /**
    * false: leave a generated bootstrap admin key to `bootstrapAdmin()`. The server makes it only
@@ -110,7 +110,7 @@ export async function startVetted(config: Config, options: StartOptions = {}): P
   const bootstrapKey =
     options.bootstrapAdmin === false && !config.ADMIN_API_KEY ? undefined : await bootstrapAdmin();
   await queue.start();
-  const workers = options.workers === false ? undefined : await startWorkers(deps);
+  const workers = (options.workers ?? config.WORKERS) ? await startWorkers(deps) : undefined;
   for (const entry of await misconfiguredMarkets(ctx)) {
     log.error(
       entry,
