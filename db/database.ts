@@ -147,6 +147,12 @@ export async function queryRows(db: DbOrTx, query: SQL): Promise<unknown[]> {
 }
 
 async function countMigrations(db: Db): Promise<number> {
+  // A database never migrated has no journal table yet: none applied, not an error.
+  const [journal] = await queryRows(
+    db,
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`,
+  );
+  if (!(journal as { present?: boolean } | undefined)?.present) return 0;
   const [first] = await queryRows(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
   return (first as { n?: number } | undefined)?.n ?? 0;
 }
