@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -7,10 +7,17 @@ import autocannon from 'autocannon';
 /**
  * `npm run bench`: the render path against a bare Hono route, in one run, alternating rounds.
  * Servers are pinned to core 0 and this load generator to core 1 when taskset exists; the figures
- * that matter are the ratios, since these machines are shared and noisy.
+ * that matter are the ratios, since these machines are shared and noisy. Next to req/s it reports
+ * each server's CPU time per request (from /proc), which another process's load moves far less.
+ *
+ * BENCH_ONLY=render,batch,bundle runs only those scenarios (the bare route always runs);
+ * BENCH_PROFILE=<dir> starts Vetted with `--cpu-prof` into that directory (summarise it with
+ * bench/profile-summary.ts).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ONLY = process.env.BENCH_ONLY?.split(',') as ScenarioId[] | undefined;
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 const CONNECTIONS = 50;
 const ADMIN = 'vt_live_bench_admin_key_000000000000000';
 const root = new URL('..', import.meta.url).pathname;
@@ -47,8 +54,12 @@ async function api(port: number, method: string, path: string, body?: unknown, k
   return json;
 }
 
+type ScenarioId = 'bare' | 'render' | 'batch' | 'bundle';
+
 interface Scenario {
+  id: ScenarioId;
   name: string;
+  pid: number | undefined;
   port: number;
   method: 'GET' | 'POST';
   path: string;
@@ -61,9 +72,23 @@ interface Round {
   rps: number;
   p50: number;
   p99: number;
+  /** Server CPU (user + system) per request, in microseconds. */
+  cpuUs: number | null;
+}
+
+/** A process's CPU time so far in microseconds, or null where /proc is missing. */
+function cpuMicros(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return null;
+  }
 }
 
 async function round(s: Scenario, seconds: number): Promise<Round> {
+  const cpuBefore = cpuMicros(s.pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${s.port}${s.path}`,
     method: s.method,
@@ -73,9 +98,13 @@ async function round(s: Scenario, seconds: number): Promise<Round> {
     pipelining: 1,
     duration: seconds,
   });
-  if (result.non2xx > 0 && s.name !== 'bundle, If-None-Match (304)')
-    throw new Error(`${s.name}: ${result.non2xx} non-2xx answers`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  if (result.non2xx > 0 && s.id !== 'bundle') throw new Error(`${s.name}: ${result.non2xx} non-2xx answers`);
+  const cpuAfter = cpuMicros(s.pid);
+  const cpuUs =
+    cpuBefore === null || cpuAfter === null || !result.requests.total
+      ? null
+      : Math.round((cpuAfter - cpuBefore) / result.requests.total);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
 }
 
 const median = (values: number[]) => {
@@ -86,7 +115,8 @@ const median = (values: number[]) => {
 const children: ChildProcess[] = [];
 try {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'vetted-bench-')), 'data');
-  const vetted = await start(['src/server.ts'], {
+  const profileArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const vetted = await start([...profileArgs, 'src/server.ts'], {
     PORT: '0',
     DATA_DIR: dataDir,
     ADMIN_API_KEY: ADMIN,
@@ -147,9 +177,11 @@ try {
     (await fetch(`http://127.0.0.1:${vetted.port}/v1/bundles/TR`, { headers: auth })).headers.get('etag') ??
     '';
 
-  const scenarios: Scenario[] = [
+  const all: Scenario[] = [
     {
+      id: 'bare',
       name: 'bare Hono POST (reference)',
+      pid: bare.child.pid,
       port: bare.port,
       method: 'POST',
       path: '/v1/render',
@@ -157,7 +189,9 @@ try {
       body: renderBody,
     },
     {
+      id: 'render',
       name: 'POST /v1/render',
+      pid: vetted.child.pid,
       port: vetted.port,
       method: 'POST',
       path: '/v1/render',
@@ -165,7 +199,9 @@ try {
       body: renderBody,
     },
     {
+      id: 'batch',
       name: `POST /v1/render/batch (${batchSize})`,
+      pid: vetted.child.pid,
       port: vetted.port,
       method: 'POST',
       path: '/v1/render/batch',
@@ -174,13 +210,16 @@ try {
       perRequest: batchSize,
     },
     {
+      id: 'bundle',
       name: 'bundle, If-None-Match (304)',
+      pid: vetted.child.pid,
       port: vetted.port,
       method: 'GET',
       path: '/v1/bundles/TR',
       headers: { ...auth, 'if-none-match': bundleEtag },
     },
   ];
+  const scenarios = all.filter((s) => s.id === 'bare' || !ONLY || ONLY.includes(s.id));
 
   for (const s of scenarios) await round(s, 2);
   const results = new Map<string, Round[]>(scenarios.map((s) => [s.name, []]));
@@ -189,7 +228,13 @@ try {
     process.stderr.write(`round ${r + 1}/${ROUNDS} done\n`);
   }
 
-  const bareRps = median(results.get(scenarios[0]?.name ?? '')?.map((x) => x.rps) ?? []);
+  const bareRounds = results.get(scenarios[0]?.name ?? '') ?? [];
+  const bareRps = median(bareRounds.map((x) => x.rps));
+  const cpuOf = (rounds: Round[]) => {
+    const values = rounds.flatMap((x) => (x.cpuUs === null ? [] : [x.cpuUs]));
+    return values.length ? median(values) : null;
+  };
+  const bareCpu = cpuOf(bareRounds);
   const table = scenarios.map((s) => {
     const rounds = results.get(s.name) ?? [];
     const rps = median(rounds.map((x) => x.rps));
@@ -200,6 +245,11 @@ try {
       'ratio range': `${(Math.min(...rounds.map((x) => x.rps)) / bareRps).toFixed(2)}–${(Math.max(...rounds.map((x) => x.rps)) / bareRps).toFixed(2)}`,
       'p50 ms': median(rounds.map((x) => x.p50)),
       'p99 ms': median(rounds.map((x) => x.p99)),
+      'CPU µs/req': cpuOf(rounds),
+      'CPU ratio': (() => {
+        const cpu = cpuOf(rounds);
+        return bareCpu && cpu ? Number((bareCpu / cpu).toFixed(2)) : null;
+      })(),
       ...(s.perRequest ? { 'recipients/s': Math.round(rps * s.perRequest) } : {}),
     };
   });
@@ -227,5 +277,15 @@ try {
   );
   console.log(`written ${file}`);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  // Waited for: a profiled server writes its profile as it exits.
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null) return resolve(undefined);
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }
