@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConsoleClient } from '../support/console-client.ts';
-import { createDraft, createTemplate, versionsPath } from '../support/fixtures.ts';
-import { ADMIN_KEY, useTestVetted } from '../support/harness.ts';
+import { createDraft, createTemplate, submitAndWait, versionsPath } from '../support/fixtures.ts';
+import { ADMIN_KEY, useTestVetted, waitFor } from '../support/harness.ts';
 
 const vt = useTestVetted();
 
@@ -68,6 +68,28 @@ describe('console editor', () => {
     });
     const diff = await browser.get(`${variant}?from=${n}&to=${n + 1}`);
     expect(diff.html).toContain('<del>tarihinde.</del><ins>saatinde.</ins>');
+  });
+});
+
+describe('console review', () => {
+  it('appeals a rejection with a reason', async () => {
+    const key = await createTemplate(vt);
+    const n = await createDraft(vt, key, {
+      body: 'Merhaba {{student_name}}, dersiniz {{lesson_at}} tarihine taşındı.',
+    });
+    expect(await submitAndWait(vt, key, n, ['approved'])).toBe('approved');
+    const decision = await vt.request('POST', '/v1/sandbox/decisions', {
+      body: { providerTemplateName: `${key}_tr_v${n}`, status: 'rejected', reason: 'INCORRECT_CATEGORY' },
+    });
+    expect(decision.status).toBe(200);
+    const browser = await admin();
+    const path = `/ui/templates/${key}/variants/TR/tr/versions/${n}`;
+    await waitFor(async () => (await browser.get(path)).html.includes(`action="${path}/appeal"`));
+    const appealed = await browser.post(`${path}/appeal`, { reasonText: 'It only moves a lesson.' });
+    expect(appealed.status).toBe(303);
+    expect((await vt.request('GET', `${versionsPath(key)}/${n}`)).body.status).toBe('in_appeal');
+    const events = (await vt.request('GET', `${versionsPath(key)}/${n}/events`)).body.items;
+    expect(events.at(-1)).toMatchObject({ toStatus: 'in_appeal', reasonText: 'It only moves a lesson.' });
   });
 });
 

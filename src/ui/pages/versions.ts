@@ -1,10 +1,12 @@
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
+import { z } from 'zod';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import type { TemplateVariable, VersionContent } from '../../domain/content.ts';
-import { canSubmit, isEditable } from '../../domain/lifecycle.ts';
+import { canAppeal, canSubmit, isEditable } from '../../domain/lifecycle.ts';
 import type { LintFinding } from '../../domain/lint.ts';
 import { AppError } from '../../errors.ts';
+import { safeText } from '../../http/safe-input.ts';
 import type { VariantRef } from '../../modules/serving/serving-index.ts';
 import {
   lintUnsaved,
@@ -14,6 +16,7 @@ import {
 } from '../../modules/versions/version-lint.service.ts';
 import { VersionPatchSchema } from '../../modules/versions/versions.schemas.ts';
 import {
+  appealVersion,
   getVersion,
   submitVersion,
   updateDraft,
@@ -31,6 +34,7 @@ import { variantPath, versionPath } from '../urls.ts';
 import { problemText, type View } from '../view.ts';
 
 const VERSION = '/ui/templates/:key/variants/:market/:language/versions/:n';
+const appealForm = z.object({ reasonText: safeText('text').max(2000).optional() });
 
 function versionNumber(c: Context<UiEnv>): number {
   const n = Number(c.req.param('n'));
@@ -103,7 +107,11 @@ export function versionPages(deps: AppDeps, view: View) {
       canSubmit(row.status) && may(c.var.principal, 'editors')
         ? html`<form method="post" action="${here}/submit" class="inline">${csrfField(c)}
           <button type="submit">${t('console.editor.submit')}</button></form>`
-        : '';
+        : canAppeal(row.status) && may(c.var.principal, 'editors')
+          ? html`<form method="post" action="${here}/appeal" class="stack panel">${csrfField(c)}
+          <label>${t('console.editor.appealReason')} <textarea name="reasonText" rows="3" maxlength="2000"></textarea></label>
+          <button type="submit">${t('console.editor.appeal')}</button></form>`
+          : '';
 
     return view.page(
       c,
@@ -171,6 +179,20 @@ export function versionPages(deps: AppDeps, view: View) {
       throw error;
     }
     return c.html(await checksPanel(c, lintUnsaved(row, content, facts), content, facts.template.variables));
+  });
+
+  pages.post(`${VERSION}/appeal`, requireRole('editors'), async (c) => {
+    const ref = variantOf(c);
+    const n = versionNumber(c);
+    const { reasonText } = parseInput(appealForm, await formFields(c));
+    await appealVersion(
+      serviceContext(deps, uiActor(c)),
+      ref,
+      n,
+      c.var.principal.keyId,
+      reasonText || undefined,
+    );
+    return c.redirect(`${variantPath(ref.templateKey, ref.market, ref.language)}#v${n}`, 303);
   });
 
   pages.post(`${VERSION}/submit`, requireRole('editors'), async (c) => {
