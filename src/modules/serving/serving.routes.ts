@@ -16,14 +16,14 @@ import {
   ProblemSchema,
   security,
 } from '../../http/openapi.ts';
-import { jsonAnswer } from '../../http/plain-answer.ts';
+import { jsonAnswer, plainAnswer } from '../../http/plain-answer.ts';
 import { problemBody, zodFieldErrors } from '../../http/problem.ts';
 import { translatorFor } from '../../i18n.ts';
 import { LanguageTag, MarketCode, marketParam } from '../markets/markets.schemas.ts';
 import { TemplateKey } from '../templates/templates.schemas.ts';
 import { assertBatchSize, MAX_BATCH_RECIPIENTS, renderBatch } from './batch.service.ts';
 import { marketBundle } from './bundles.service.ts';
-import { fastRenderRequest, MAX_VALUE_LENGTH, PHONE_NUMBER } from './fast-input.ts';
+import { fastRenderRequest, MARKET_CODE, MAX_VALUE_LENGTH, PHONE_NUMBER } from './fast-input.ts';
 import { type RenderResult, renderRequest } from './render.service.ts';
 import type { ServingIndex } from './serving-index.ts';
 
@@ -147,11 +147,39 @@ function renderLabels(serving: ServingIndex, market: string, language: unknown):
 
 const outcomeOf = (result: RenderResult) => (result.fallback ? 'fallback' : 'served');
 
-/** Items are written as they are rendered, a chunk at a time, so a 10,000-recipient answer is never held whole. */
-const BATCH_CHUNK = 250;
+/**
+ * Items are written as they are rendered, a chunk at a time, so a 10,000-recipient answer is never
+ * held whole. A chunk goes out once it reaches this many characters: each write encodes it into a
+ * new buffer, and a buffer over the allocator's threshold (128 KB) comes as fresh memory pages, which
+ * cost four times the encoding itself (13.7 against 3.9 ms of CPU per 1,000 items, measured here).
+ */
+const BATCH_CHUNK_CHARS = 16_384;
 /** The longest a batch holds the event loop, checked every few recipients. */
 const BATCH_SLICE_MS = 5;
 const BATCH_YIELD_CHECK = 16;
+
+const bundleRoute = createRoute({
+  method: 'get',
+  path: '/v1/bundles/{market}',
+  operationId: 'getBundle',
+  tags: ['Serving'],
+  summary: 'Every served version of a market, with a strong ETag (If-None-Match → 304)',
+  security,
+  request: { params: marketParam },
+  responses: {
+    200: jsonContent(BundleSchema, 'The bundle'),
+    304: { description: 'Not modified since the ETag you have' },
+    ...commonErrors,
+    ...notFoundError,
+  },
+});
+
+/** If-None-Match names the ETag (or `*`); the usual single tag is compared before any splitting. */
+function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch === etag) return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
+}
 
 const renderRoute = createRoute({
   method: 'post',
@@ -187,97 +215,86 @@ export function servingRoutes(deps: AppDeps) {
     deps.metrics.rendered(market, language, outcomeOf(result));
     return jsonAnswer(c, JSON.stringify(result));
   });
-  return router
-    .openapi(
-      createRoute({
-        method: 'post',
-        path: '/v1/render/batch',
-        operationId: 'renderBatch',
-        tags: ['Serving'],
-        summary: 'Render for up to 10,000 recipients: one result or one problem per recipient, in order',
-        description:
-          'At most 10,000 recipients and 100,000 variables in all (422 otherwise; the body is capped at 32 MB, 413). A recipient sending more than 50 variables, or one its template does not declare, gets its own 422 problem (invalid-variables quotes up to 5 undeclared names).',
-        security,
-        middleware: [senders] as const,
-        request: { body: jsonBody(BatchRequestSchema) },
-        responses: { 200: jsonContent(BatchResultSchema, 'Results in recipient order'), ...commonErrors },
-      }),
-      (c) => {
-        const request = c.req.valid('json');
-        assertBatchSize(request.recipients);
-        const t = translatorFor(deps.i18n, c.req.header('accept-language'));
-        const items = renderBatch(deps.serving, deps.providers, c.var.principal, request);
-        // Counted per language and outcome, added to the counter once per batch.
-        const counts = new Map<string, number>();
-        const tally = (language: unknown, outcome: string) => {
-          const key = `${typeof language === 'string' ? language : ''}\u0000${outcome}`;
-          counts.set(key, (counts.get(key) ?? 0) + 1);
-        };
-        c.header('content-type', 'application/json; charset=utf-8');
-        return stream(c, async (out) => {
-          await out.write('{"items":[');
-          let chunk = '';
-          let count = 0;
-          let sliceStart = performance.now();
-          for (const item of items) {
-            if ('result' in item) tally(item.result.requestedLanguage, outcomeOf(item.result));
-            else tally(Reflect.get(Object(request.recipients[item.index]), 'language'), item.error.type);
-            const json =
-              'result' in item
-                ? JSON.stringify(item)
-                : JSON.stringify({
-                    index: item.index,
-                    status: item.status,
-                    problem: problemBody(item.error, t),
-                  });
-            chunk += count === 0 ? json : `,${json}`;
-            count += 1;
-            if (count % BATCH_CHUNK === 0) {
-              await out.write(chunk);
-              chunk = '';
-            }
-            // Rendering is synchronous: hand the event loop back now and then so other requests
-            // (renders, health checks) are answered while a large batch is under way.
-            if (count % BATCH_YIELD_CHECK === 0 && performance.now() - sliceStart >= BATCH_SLICE_MS) {
-              await yieldToEventLoop();
-              sliceStart = performance.now();
-            }
+  // Senders revalidate their bundle often: as for render, the parameter is checked in the handler,
+  // and a matching If-None-Match costs a map lookup and a string comparison.
+  router.openAPIRegistry.registerPath(bundleRoute);
+  router.get('/v1/bundles/:market', senders, (c) => {
+    const market = c.req.param('market');
+    if (!MARKET_CODE.test(market)) {
+      const parsed = marketParam.safeParse({ market });
+      if (!parsed.success) throw new AppError('validation-failed', { errors: zodFieldErrors(parsed.error) });
+    }
+    const bundle = marketBundle(deps.serving, c.get('principal'), market);
+    if (notModified(requestHeader(c, 'if-none-match'), bundle.etag))
+      return plainAnswer(c, null, 304, { etag: bundle.etag, 'cache-control': 'no-cache' });
+    return plainAnswer(c, bundle.body, 200, {
+      'content-type': 'application/json; charset=utf-8',
+      etag: bundle.etag,
+      'cache-control': 'no-cache',
+    });
+  });
+  return router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/render/batch',
+      operationId: 'renderBatch',
+      tags: ['Serving'],
+      summary: 'Render for up to 10,000 recipients: one result or one problem per recipient, in order',
+      description:
+        'At most 10,000 recipients and 100,000 variables in all (422 otherwise; the body is capped at 32 MB, 413). A recipient sending more than 50 variables, or one its template does not declare, gets its own 422 problem (invalid-variables quotes up to 5 undeclared names).',
+      security,
+      middleware: [senders] as const,
+      request: { body: jsonBody(BatchRequestSchema) },
+      responses: { 200: jsonContent(BatchResultSchema, 'Results in recipient order'), ...commonErrors },
+    }),
+    (c) => {
+      const request = c.req.valid('json');
+      assertBatchSize(request.recipients);
+      const t = translatorFor(deps.i18n, c.req.header('accept-language'));
+      const items = renderBatch(deps.serving, deps.providers, c.var.principal, request);
+      // Counted per language and outcome, added to the counter once per batch.
+      const counts = new Map<string, number>();
+      const tally = (language: unknown, outcome: string) => {
+        const key = `${typeof language === 'string' ? language : ''}\u0000${outcome}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      };
+      c.header('content-type', 'application/json; charset=utf-8');
+      return stream(c, async (out) => {
+        await out.write('{"items":[');
+        let chunk = '';
+        let count = 0;
+        let sliceStart = performance.now();
+        for (const item of items) {
+          if ('result' in item) tally(item.result.requestedLanguage, outcomeOf(item.result));
+          else tally(Reflect.get(Object(request.recipients[item.index]), 'language'), item.error.type);
+          const json =
+            'result' in item
+              ? JSON.stringify(item)
+              : JSON.stringify({
+                  index: item.index,
+                  status: item.status,
+                  problem: problemBody(item.error, t),
+                });
+          chunk += count === 0 ? json : `,${json}`;
+          count += 1;
+          if (chunk.length >= BATCH_CHUNK_CHARS) {
+            await out.write(chunk);
+            chunk = '';
           }
-          await out.write(`${chunk}]}`);
-          for (const [key, n] of counts) {
-            const [language, outcome = ''] = key.split('\u0000');
-            const [market, label] = renderLabels(deps.serving, request.market, language || undefined);
-            deps.metrics.rendered(market, label, outcome, n);
+          // Rendering is synchronous: hand the event loop back now and then so other requests
+          // (renders, health checks) are answered while a large batch is under way.
+          if (count % BATCH_YIELD_CHECK === 0 && performance.now() - sliceStart >= BATCH_SLICE_MS) {
+            await yieldToEventLoop();
+            sliceStart = performance.now();
           }
-        }) as never;
-      },
-    )
-    .openapi(
-      createRoute({
-        method: 'get',
-        path: '/v1/bundles/{market}',
-        operationId: 'getBundle',
-        tags: ['Serving'],
-        summary: 'Every served version of a market, with a strong ETag (If-None-Match → 304)',
-        security,
-        middleware: [senders] as const,
-        request: { params: marketParam },
-        responses: {
-          200: jsonContent(BundleSchema, 'The bundle'),
-          304: { description: 'Not modified since the ETag you have' },
-          ...commonErrors,
-          ...notFoundError,
-        },
-      }),
-      (c) => {
-        const bundle = marketBundle(deps.serving, c.var.principal, c.req.valid('param').market);
-        c.header('etag', bundle.etag);
-        c.header('cache-control', 'no-cache');
-        const ifNoneMatch = requestHeader(c, 'if-none-match');
-        if (ifNoneMatch?.split(',').some((tag) => tag.trim() === bundle.etag || tag.trim() === '*')) {
-          return c.body(null, 304) as never;
         }
-        return c.body(bundle.body, 200, { 'content-type': 'application/json; charset=utf-8' }) as never;
-      },
-    );
+        await out.write(`${chunk}]}`);
+        for (const [key, n] of counts) {
+          const [language, outcome = ''] = key.split('\u0000');
+          const [market, label] = renderLabels(deps.serving, request.market, language || undefined);
+          deps.metrics.rendered(market, label, outcome, n);
+        }
+      }) as never;
+    },
+  );
 }
