@@ -266,13 +266,16 @@ function expectedRendering(text: string, values: Record<string, string>): string
   return output + text.slice(cursor);
 }
 
+/** reliability.md: 10,000 random templates and variable maps through the allowlist and the renderer. */
+const PROPERTY_RUNS = 10_000;
+
 describe('rendering random templates (property)', () => {
   it('never throws outside the documented errors, leaves no template syntax in the output and never touches Object.prototype', () => {
     const random = prng(20260701);
     const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort();
     const outcomes = { rendered: 0, refused: 0, missing: 0 };
 
-    for (let run = 0; run < 2000; run++) {
+    for (let run = 0; run < PROPERTY_RUNS; run++) {
       const text = randomTemplate(random);
       const values = randomValues(random);
       let output: string;
@@ -303,8 +306,8 @@ describe('rendering random templates (property)', () => {
 
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeNames);
     expect(Object.prototype).not.toHaveProperty('polluted');
-    expect(outcomes.rendered).toBeGreaterThan(200);
-    expect(outcomes.refused).toBeGreaterThan(200);
-    expect(outcomes.missing).toBeGreaterThan(20);
+    expect(outcomes.rendered).toBeGreaterThan(PROPERTY_RUNS / 10);
+    expect(outcomes.refused).toBeGreaterThan(PROPERTY_RUNS / 10);
+    expect(outcomes.missing).toBeGreaterThan(PROPERTY_RUNS / 100);
   });
 });
