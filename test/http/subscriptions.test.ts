@@ -1,6 +1,9 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptions } from '../../db/schema/index.ts';
+import { subscriptions, versions } from '../../db/schema/index.ts';
+import { serviceContext, withTransaction } from '../../src/context.ts';
+import { recordStatusChange } from '../../src/modules/status-events/status-events.service.ts';
 import { createDraft, createTemplate, submitAndWait, TURKISH_BODY } from '../support/fixtures.ts';
 import {
   ADMIN_KEY,
@@ -215,6 +218,40 @@ describe('notifications to a local receiver', () => {
     expect(about('/pl', key)).toEqual([]);
     expect(about('/en', key)).toEqual([]);
     expect((await deliveries(vt, enOnly.id)).body.items).toEqual([]);
+  });
+
+  it('notifies nobody of a change that rolls back, and once of the same change committed', async () => {
+    const sub = await subscribe(vt, { url: receiver.url('/outbox'), events: ['submission.failed'] });
+    const key = await createTemplate(vt);
+    const n = await createDraft(vt, key);
+    const ctx = serviceContext(vt.deps);
+    const [version] = await ctx.db
+      .select()
+      .from(versions)
+      .where(and(eq(versions.templateKey, key), eq(versions.version, n)));
+    if (!version) throw new Error('no version');
+    const failed = {
+      toStatus: 'submit_failed',
+      source: 'api',
+      reasonText: 'refused by the provider',
+    } as const;
+    await expect(
+      withTransaction(ctx, async (tx) => {
+        await recordStatusChange(tx, version, failed);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await withTransaction(ctx, (tx) => recordStatusChange(tx, version, failed));
+
+    const item = await settled(vt, sub.id);
+    expect(item).toMatchObject({ event: 'submission.failed', status: 'delivered' });
+    expect((await deliveries(vt, sub.id)).body.items).toHaveLength(1);
+    expect(JSON.parse(about('/outbox', key)[0]?.body ?? '')).toMatchObject({
+      type: 'submission.failed',
+      data: { template: key, status: 'submit_failed', reasonText: 'refused by the provider' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(about('/outbox', key)).toHaveLength(1);
   });
 
   it('deletes idempotently, audits creation and deletion without the secret, and sends nothing more', async () => {
