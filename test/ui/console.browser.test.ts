@@ -160,6 +160,24 @@ describe('the console in a browser', () => {
       await page.goto(`${base}${path}`);
       await shot(name);
     }
+    // The rejection shows in the analytics, and its table downloads as CSV.
+    await page.goto(`${base}/ui/analytics`);
+    await shot('12-analytics');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('a.download').first().click(),
+    ]);
+    const stream = await download.createReadStream();
+    let csv = '';
+    for await (const chunk of stream) csv += chunk;
+    const [header, ...rows] = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(header).toBe('market,language,decided,approved,rejected,rate,outlier');
+    expect(rows.find((row) => row.startsWith('TR,tr,'))).toMatch(/^TR,tr,\d+,\d+,[1-9]\d*,/);
+    await page.goto(`${base}/ui/cost`);
+    await shot('13-cost');
     expect(offsite).toEqual([]);
     expect(dialogs).toEqual([]);
   });
