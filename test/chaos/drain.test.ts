@@ -65,6 +65,8 @@ describe(`SIGTERM drains requests and jobs (${dbKind})`, () => {
         META_APP_SECRET: 'drain-app-secret',
         META_VERIFY_TOKEN: 'drain-verify-token',
         JOB_POLL_INTERVAL_MS: '500',
+        PROVIDER_TIMEOUT_MS: '60000',
+        SHUTDOWN_TIMEOUT_MS: '60000',
       },
       log,
       START_MS,
@@ -92,8 +94,9 @@ describe(`SIGTERM drains requests and jobs (${dbKind})`, () => {
     });
     expect(draft.status, JSON.stringify(draft.body)).toBe(201);
 
-    // The provider takes 3 s to answer a create: the job is at Meta when the signal comes.
-    meta.createLatencyMs = 3000;
+    // The provider takes 16 s to answer a create: the job is at Meta when the signal comes, and
+    // still there after the request has been answered and its idle connection has timed out.
+    meta.createLatencyMs = 16_000;
     const creating = new Promise<void>((resolve) => {
       meta.onCreate = () => resolve();
     });
