@@ -28,7 +28,15 @@ const copy = mkdtempSync(join(tmpdir(), 'vetted-schema-check-'));
 try {
   cpSync(migrations, copy, { recursive: true });
   const before = new Set(readdirSync(copy));
-  run(['generate', '--dialect', 'postgresql', '--schema', 'db/schema/index.ts', '--out', relative(root, copy)]);
+  run([
+    'generate',
+    '--dialect',
+    'postgresql',
+    '--schema',
+    'db/schema/index.ts',
+    '--out',
+    relative(root, copy),
+  ]);
   const added = readdirSync(copy).filter((name) => !before.has(name) && name.endsWith('.sql'));
   if (added.length) {
     process.stderr.write(

@@ -1,11 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbKind, uniqueKey } from '../support/harness.ts';
-import {
-  apiClient,
-  serverDatabase,
-  startServerProcess,
-  whenKeyWorks,
-} from './server-process.ts';
+import { apiClient, serverDatabase, startServerProcess, whenKeyWorks } from './server-process.ts';
 
 const ADMIN = 'vt_live_commits_admin_key_0000000000000';
 const KILLS = 3;
