@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeMetaServer } from '../fakes/meta-server.ts';
+import { maltaMarket } from '../support/fixtures.ts';
 import { dbKind, uniqueKey, waitFor } from '../support/harness.ts';
 import { apiClient, jobStates, serverDatabase, startServerProcess, whenKeyWorks } from './server-process.ts';
 
@@ -75,15 +76,7 @@ describe(`SIGTERM drains requests and jobs (${dbKind})`, () => {
     await whenKeyWorks(server, ADMIN);
     const call = apiClient(() => server, ADMIN);
 
-    const market = await call('PUT', '/v1/markets/MT', {
-      name: 'Malta',
-      status: 'active',
-      languages: ['en'],
-      defaultLanguage: 'en',
-      timezone: 'Europe/Malta',
-      currency: 'EUR',
-      provider: { kind: 'meta', account: WABA },
-    });
+    const market = await call('PUT', '/v1/markets/MT', maltaMarket({ kind: 'meta', account: WABA }));
     expect(market.status, JSON.stringify(market.body)).toBe(201);
     const key = uniqueKey('drain');
     const variables = [{ name: 'customer_name', type: 'text', example: 'Anna' }];

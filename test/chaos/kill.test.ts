@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeMetaServer } from '../fakes/meta-server.ts';
+import { maltaMarket } from '../support/fixtures.ts';
 import { dbKind, uniqueKey } from '../support/harness.ts';
 import {
   apiClient,
@@ -145,15 +146,7 @@ describe(`submission under SIGKILL (${dbKind})`, () => {
     const call = apiClient(() => server, ADMIN);
 
     try {
-      const market = await call('PUT', '/v1/markets/MT', {
-        name: 'Malta',
-        status: 'active',
-        languages: ['en'],
-        defaultLanguage: 'en',
-        timezone: 'Europe/Malta',
-        currency: 'EUR',
-        provider: { kind: 'meta', account: WABA },
-      });
+      const market = await call('PUT', '/v1/markets/MT', maltaMarket({ kind: 'meta', account: WABA }));
       expect(market.status, JSON.stringify(market.body)).toBe(201);
       const metaVariants = await createVariants(call, 'MT', 'en', META_VERSIONS, metaBody);
       const sandboxVariants = await createVariants(call, 'TR', 'tr', SANDBOX_VERSIONS, sandboxBody);

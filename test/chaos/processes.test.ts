@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeMetaServer, postWebhook } from '../fakes/meta-server.ts';
+import { maltaMarket } from '../support/fixtures.ts';
 import { dbKind, uniqueKey, waitFor } from '../support/harness.ts';
 import {
   apiClient,
@@ -60,15 +61,7 @@ describe.skipIf(dbKind !== 'postgres')('API and worker processes on one PostgreS
     await Promise.all([whenKeyWorks(a, ADMIN), whenKeyWorks(b, ADMIN)]);
     callA = apiClient(() => a, ADMIN);
     callB = apiClient(() => b, ADMIN);
-    const market = await callA('PUT', '/v1/markets/MT', {
-      name: 'Malta',
-      status: 'active',
-      languages: ['en'],
-      defaultLanguage: 'en',
-      timezone: 'Europe/Malta',
-      currency: 'EUR',
-      provider: { kind: 'meta', account: WABA },
-    });
+    const market = await callA('PUT', '/v1/markets/MT', maltaMarket({ kind: 'meta', account: WABA }));
     expect(market.status, JSON.stringify(market.body)).toBe(201);
   }, 600_000);
   afterAll(async () => {

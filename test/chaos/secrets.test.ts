@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeMetaServer, postWebhook } from '../fakes/meta-server.ts';
+import { maltaMarket } from '../support/fixtures.ts';
 import { dbKind, uniqueKey, waitFor } from '../support/harness.ts';
 import { apiClient, serverDatabase, startServerProcess, whenKeyWorks } from './server-process.ts';
 
@@ -47,19 +48,9 @@ describe(`no secret in the logs (${dbKind})`, () => {
     // Refused keys, including one that is almost right.
     expect((await apiClient(() => server, `${senderKey}x`)('GET', '/v1/bundles/TR')).status).toBe(401);
 
-    expect(
-      (
-        await admin('PUT', '/v1/markets/MT', {
-          name: 'Malta',
-          status: 'active',
-          languages: ['en'],
-          defaultLanguage: 'en',
-          timezone: 'Europe/Malta',
-          currency: 'EUR',
-          provider: { kind: 'meta', account: WABA },
-        })
-      ).status,
-    ).toBe(201);
+    expect((await admin('PUT', '/v1/markets/MT', maltaMarket({ kind: 'meta', account: WABA }))).status).toBe(
+      201,
+    );
     const key = uniqueKey('secret');
     const variables = [{ name: 'customer_name', type: 'text', example: 'Anna' }];
     expect((await admin('POST', '/v1/templates', { key, category: 'utility', variables })).status).toBe(201);

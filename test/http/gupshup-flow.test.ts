@@ -2,7 +2,14 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '../../db/schema/index.ts';
 import { FakeGupshupServer } from '../fakes/gupshup-server.ts';
-import { bindMarket, createDraft, createTemplate, getStatus, versionsPath } from '../support/fixtures.ts';
+import {
+  bindMarket,
+  createDraft,
+  createTemplate,
+  getStatus,
+  maltaMarket,
+  versionsPath,
+} from '../support/fixtures.ts';
 import { startTestVetted, type TestVetted, waitFor } from '../support/harness.ts';
 
 const APP = 'f1e2d3c4-app-pl';
@@ -54,15 +61,7 @@ function deliver(body: unknown, token = WEBHOOK_TOKEN) {
 describe('Gupshup', () => {
   it('refuses to bind a market to a Gupshup app it has no token for, naming what to set', async () => {
     const res = await vt.request('PUT', '/v1/markets/MT', {
-      body: {
-        name: 'Malta',
-        status: 'active',
-        languages: ['en'],
-        defaultLanguage: 'en',
-        timezone: 'Europe/Malta',
-        currency: 'EUR',
-        provider: { kind: 'gupshup', account: 'another-app' },
-      },
+      body: maltaMarket({ kind: 'gupshup', account: 'another-app' }),
     });
     expect(res.status).toBe(422);
     expect(res.body.errors[0].message).toContain('GUPSHUP_APP_TOKEN');

@@ -9,6 +9,7 @@ import {
   createDraft,
   createTemplate,
   getStatus,
+  maltaMarket,
   render,
   versionsPath,
 } from '../support/fixtures.ts';
@@ -73,15 +74,7 @@ describe('Meta: connecting a market', () => {
     const bare = await startTestVetted({ workers: false });
     try {
       const res = await bare.request('PUT', '/v1/markets/MT', {
-        body: {
-          name: 'Malta',
-          status: 'active',
-          languages: ['en'],
-          defaultLanguage: 'en',
-          timezone: 'Europe/Malta',
-          currency: 'EUR',
-          provider: { kind: 'meta', account: WABA },
-        },
+        body: maltaMarket({ kind: 'meta', account: WABA }),
       });
       expect(res.status).toBe(422);
       expect(res.body.errors[0].path).toBe('/provider');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedProvider } from '../fakes/scripted-provider.ts';
-import { createDraft, createTemplate, getStatus, versionsPath } from '../support/fixtures.ts';
+import { createDraft, createTemplate, getStatus, maltaMarket, versionsPath } from '../support/fixtures.ts';
 import { startTestVetted, type TestVetted, waitFor } from '../support/harness.ts';
 
 let vt: TestVetted;
@@ -19,16 +19,7 @@ beforeAll(async () => {
     },
   });
   vt.deps.providers.register(provider);
-  const market = {
-    name: 'Malta',
-    status: 'active',
-    languages: ['en'],
-    defaultLanguage: 'en',
-    fallbacks: {},
-    timezone: 'Europe/Malta',
-    currency: 'EUR',
-    provider: { kind: 'meta', account: 'waba-test' },
-  };
+  const market = maltaMarket({ kind: 'meta', account: 'waba-test' });
   expect((await vt.request('PUT', `/v1/markets/${MARKET}`, { body: market })).status).toBe(201);
 });
 afterAll(async () => {

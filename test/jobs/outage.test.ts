@@ -5,7 +5,7 @@ import { versions } from '../../db/schema/index.ts';
 import { serviceContext } from '../../src/context.ts';
 import { submitQueuedVersion } from '../../src/jobs/submission-worker.ts';
 import { FakeMetaServer } from '../fakes/meta-server.ts';
-import { createDraft, createTemplate, versionsPath } from '../support/fixtures.ts';
+import { createDraft, createTemplate, maltaMarket, versionsPath } from '../support/fixtures.ts';
 import { startTestVetted, type TestVetted } from '../support/harness.ts';
 
 /**
@@ -38,15 +38,7 @@ beforeAll(async () => {
     },
   });
   const market = await vt.request('PUT', '/v1/markets/MT', {
-    body: {
-      name: 'Malta',
-      status: 'active',
-      languages: ['en'],
-      defaultLanguage: 'en',
-      timezone: 'Europe/Malta',
-      currency: 'EUR',
-      provider: { kind: 'meta', account: WABA },
-    },
+    body: maltaMarket({ kind: 'meta', account: WABA }),
   });
   expect(market.status, JSON.stringify(market.body)).toBe(201);
 });

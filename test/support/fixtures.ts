@@ -27,6 +27,17 @@ export async function createTemplate(
   return key;
 }
 
+/** An active English-only market (Malta) on a provider account: the market of the provider tests. */
+export const maltaMarket = (provider: { kind: string; account: string }) => ({
+  name: 'Malta',
+  status: 'active',
+  languages: ['en'],
+  defaultLanguage: 'en',
+  timezone: 'Europe/Malta',
+  currency: 'EUR',
+  provider,
+});
+
 export const versionsPath = (key: string, market = 'TR', language = 'tr') =>
   `/v1/templates/${key}/variants/${market}/${language}/versions`;
 
