@@ -25,7 +25,7 @@ const problem = (description: string) => ({
  * Problems of the plumbing around a route with a key: authentication, the key's role, its rate
  * limit, and a transaction that kept conflicting. createRouter documents them on every such route.
  */
-export const commonErrors = {
+const commonErrors = {
   401: problem('Missing or unknown API key'),
   403: problem("The key's role may not do this"),
   429: problem('Over the rate limit; Retry-After says when to try again'),

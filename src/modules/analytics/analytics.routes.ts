@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { authorize } from '../../http/auth.ts';
 import { csvResponse, wantsCsv } from '../../http/csv.ts';
-import { commonErrors, createRouter, jsonContent, security } from '../../http/openapi.ts';
+import { createRouter, jsonContent, security } from '../../http/openapi.ts';
 import { pageQuery, pageSchema } from '../../http/pagination.ts';
 import { toEventView } from '../status-events/status-events.service.ts';
 import { approvalTimesCsv, rejectionRatesCsv } from './analytics.csv.ts';
@@ -65,7 +65,7 @@ export function analyticsRoutes(deps: AppDeps) {
         security,
         middleware: [readers] as const,
         request: { query: RejectionListQuery.extend(pageQuery) },
-        responses: { 200: jsonContent(pageSchema(RejectionSchema), 'Rejections'), ...commonErrors },
+        responses: { 200: jsonContent(pageSchema(RejectionSchema), 'Rejections') },
       }),
       async (c) => {
         const { limit, cursor, ...filter } = c.req.valid('query');
@@ -94,7 +94,7 @@ export function analyticsRoutes(deps: AppDeps) {
         security,
         middleware: [readers] as const,
         request: { query: RejectionRatesQuery },
-        responses: { 200: reportContent(RejectionRatesSchema, 'Rates'), ...commonErrors },
+        responses: { 200: reportContent(RejectionRatesSchema, 'Rates') },
       }),
       async (c) => {
         const query = c.req.valid('query');
@@ -124,7 +124,7 @@ export function analyticsRoutes(deps: AppDeps) {
         security,
         middleware: [readers] as const,
         request: { query: ApprovalTimesQuery },
-        responses: { 200: reportContent(ApprovalTimesSchema, 'Times'), ...commonErrors },
+        responses: { 200: reportContent(ApprovalTimesSchema, 'Times') },
       }),
       async (c) => {
         const query = c.req.valid('query');
@@ -157,7 +157,6 @@ export function analyticsRoutes(deps: AppDeps) {
         request: { query: CostQuery.extend(pageQuery) },
         responses: {
           200: jsonContent(pageSchema(CostItemSchema), 'Served variants and prices'),
-          ...commonErrors,
         },
       }),
       async (c) => {

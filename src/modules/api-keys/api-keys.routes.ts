@@ -3,7 +3,6 @@ import { ROLES } from '../../../db/schema/index.ts';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { authorize } from '../../http/auth.ts';
 import {
-  commonErrors,
   conflictError,
   createRouter,
   jsonBody,
@@ -74,7 +73,7 @@ export function apiKeyRoutes(deps: AppDeps) {
         security,
         middleware: [admin] as const,
         request: { body: jsonBody(NewApiKeySchema) },
-        responses: { 201: jsonContent(CreatedApiKeySchema, 'The new key'), ...commonErrors },
+        responses: { 201: jsonContent(CreatedApiKeySchema, 'The new key') },
       }),
       async (c) => {
         const created = await createApiKey(
@@ -97,7 +96,7 @@ export function apiKeyRoutes(deps: AppDeps) {
         security,
         middleware: [admin] as const,
         request: { query: z.object(pageQuery) },
-        responses: { 200: jsonContent(pageSchema(ApiKeySchema), 'Keys, newest first'), ...commonErrors },
+        responses: { 200: jsonContent(pageSchema(ApiKeySchema), 'Keys, newest first') },
       }),
       async (c) => {
         const { limit, cursor } = c.req.valid('query');
@@ -116,7 +115,7 @@ export function apiKeyRoutes(deps: AppDeps) {
         security,
         middleware: [admin] as const,
         request: { params: z.object({ id: z.string().uuid() }) },
-        responses: { 204: { description: 'Revoked' }, ...commonErrors, ...notFoundError, ...conflictError },
+        responses: { 204: { description: 'Revoked' }, ...notFoundError, ...conflictError },
       }),
       async (c) => {
         await revokeApiKey(serviceContext(deps, actorOf(c)), c.var.principal, c.req.valid('param').id);

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { authorize } from '../../http/auth.ts';
-import { commonErrors, createRouter, jsonContent, security } from '../../http/openapi.ts';
+import { createRouter, jsonContent, security } from '../../http/openapi.ts';
 import { pageQuery, pageSchema } from '../../http/pagination.ts';
 import { AuditEntrySchema, AuditQuery } from './audit.schemas.ts';
 import { listAudit } from './audit.service.ts';
@@ -19,7 +19,7 @@ export function auditRoutes(deps: AppDeps) {
       security,
       middleware: [authorize(deps.apiKeys, 'admins')] as const,
       request: { query: AuditQuery.extend(pageQuery) },
-      responses: { 200: jsonContent(pageSchema(AuditEntrySchema), 'Entries'), ...commonErrors },
+      responses: { 200: jsonContent(pageSchema(AuditEntrySchema), 'Entries') },
     }),
     async (c) => {
       const { limit, cursor, ...filter } = c.req.valid('query');

@@ -6,14 +6,7 @@ import { AppError } from '../../errors.ts';
 import { authorize } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { idempotent } from '../../http/idempotency.ts';
-import {
-  commonErrors,
-  createRouter,
-  jsonBody,
-  jsonContent,
-  notFoundError,
-  security,
-} from '../../http/openapi.ts';
+import { createRouter, jsonBody, jsonContent, notFoundError, security } from '../../http/openapi.ts';
 import { actorOf, assertInScope } from '../../http/principal.ts';
 import { translatorFor } from '../../i18n.ts';
 import {
@@ -58,7 +51,6 @@ export function localizationRoutes(deps: AppDeps) {
         request: { query: exportQuery },
         responses: {
           200: jsonContent(ResourceSchema, 'The resource'),
-          ...commonErrors,
           ...notFoundError,
         },
       }),
@@ -82,7 +74,6 @@ export function localizationRoutes(deps: AppDeps) {
         request: { query: exportQuery },
         responses: {
           200: jsonContent(ExportContextSchema, 'Context per template key'),
-          ...commonErrors,
           ...notFoundError,
         },
       }),
@@ -115,7 +106,6 @@ export function localizationRoutes(deps: AppDeps) {
         },
         responses: {
           200: jsonContent(ImportReportSchema, 'What was created, unchanged and refused'),
-          ...commonErrors,
           ...notFoundError,
         },
       }),

@@ -4,7 +4,6 @@ import { AppError } from '../../errors.ts';
 import { authorize } from '../../http/auth.ts';
 import { requireIfMatch } from '../../http/etag.ts';
 import {
-  commonErrors,
   conflictError,
   createRouter,
   jsonBody,
@@ -40,7 +39,6 @@ export function marketRoutes(deps: AppDeps) {
         middleware: [anyone] as const,
         responses: {
           200: jsonContent(z.object({ items: z.array(MarketSchema) }), 'Markets'),
-          ...commonErrors,
         },
       }),
       async (c) => {
@@ -59,7 +57,7 @@ export function marketRoutes(deps: AppDeps) {
         security,
         middleware: [anyone] as const,
         request: { params: marketParam },
-        responses: { 200: jsonContent(MarketSchema, 'The market'), ...commonErrors, ...notFoundError },
+        responses: { 200: jsonContent(MarketSchema, 'The market'), ...notFoundError },
       }),
       async (c) => {
         const { market } = c.req.valid('param');
@@ -84,7 +82,6 @@ export function marketRoutes(deps: AppDeps) {
         responses: {
           200: jsonContent(MarketSchema, 'Updated'),
           201: jsonContent(MarketSchema, 'Created'),
-          ...commonErrors,
           ...notFoundError,
           ...preconditionErrors,
         },
@@ -130,7 +127,6 @@ export function marketRoutes(deps: AppDeps) {
         },
         responses: {
           200: jsonContent(MarketSchema, 'Updated'),
-          ...commonErrors,
           ...notFoundError,
           ...preconditionErrors,
         },
@@ -162,7 +158,6 @@ export function marketRoutes(deps: AppDeps) {
         request: { params: marketParam },
         responses: {
           204: { description: 'Deleted' },
-          ...commonErrors,
           ...notFoundError,
           ...conflictError,
           ...preconditionErrors,

@@ -2,14 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { NOTIFICATION_EVENTS } from '../../domain/notifications.ts';
 import { authorize } from '../../http/auth.ts';
-import {
-  commonErrors,
-  createRouter,
-  jsonBody,
-  jsonContent,
-  notFoundError,
-  security,
-} from '../../http/openapi.ts';
+import { createRouter, jsonBody, jsonContent, notFoundError, security } from '../../http/openapi.ts';
 import { pageQuery, pageSchema } from '../../http/pagination.ts';
 import { actorOf } from '../../http/principal.ts';
 import { safeText } from '../../http/safe-input.ts';
@@ -105,7 +98,7 @@ export function subscriptionRoutes(deps: AppDeps) {
         security,
         middleware: [admin] as const,
         request: { body: jsonBody(NewSubscriptionSchema) },
-        responses: { 201: jsonContent(CreatedSubscriptionSchema, 'The new subscription'), ...commonErrors },
+        responses: { 201: jsonContent(CreatedSubscriptionSchema, 'The new subscription') },
       }),
       async (c) => {
         const created = await createSubscription(
@@ -130,7 +123,6 @@ export function subscriptionRoutes(deps: AppDeps) {
         request: { query: z.object(pageQuery) },
         responses: {
           200: jsonContent(pageSchema(SubscriptionSchema), 'Subscriptions, newest first'),
-          ...commonErrors,
         },
       }),
       async (c) => {
@@ -149,7 +141,7 @@ export function subscriptionRoutes(deps: AppDeps) {
         security,
         middleware: [admin] as const,
         request: { params: idParam },
-        responses: { 204: { description: 'Deleted' }, ...commonErrors, ...notFoundError },
+        responses: { 204: { description: 'Deleted' }, ...notFoundError },
       }),
       async (c) => {
         await deleteSubscription(serviceContext(deps, actorOf(c)), c.var.principal, c.req.valid('param').id);
@@ -168,7 +160,6 @@ export function subscriptionRoutes(deps: AppDeps) {
         request: { params: idParam, query: z.object(pageQuery) },
         responses: {
           200: jsonContent(pageSchema(DeliverySchema), 'Deliveries with status, attempts and last error'),
-          ...commonErrors,
           ...notFoundError,
         },
       }),

@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { authorize } from '../../http/auth.ts';
 import {
-  commonErrors,
   createRouter,
   jsonBody,
   jsonContent,
@@ -30,7 +29,7 @@ export function pricingRoutes(deps: AppDeps) {
         security,
         middleware: [authorize(deps.apiKeys, 'readers')] as const,
         request: { query: PriceQuery },
-        responses: { 200: jsonContent(PriceTableSchema, 'Prices'), ...commonErrors },
+        responses: { 200: jsonContent(PriceTableSchema, 'Prices') },
       }),
       async (c) => {
         const filter = c.req.valid('query');
@@ -54,7 +53,6 @@ export function pricingRoutes(deps: AppDeps) {
         request: { body: jsonBody(PriceTableInputSchema) },
         responses: {
           200: jsonContent(PriceTableSchema, 'The table after the change, as the key sees it'),
-          ...commonErrors,
           ...notFoundError,
           ...preconditionErrors,
         },

@@ -3,14 +3,7 @@ import { type AppDeps, serviceContext } from '../../context.ts';
 import { VERSION_STATUSES } from '../../domain/lifecycle.ts';
 import { authorize } from '../../http/auth.ts';
 import { idempotent } from '../../http/idempotency.ts';
-import {
-  commonErrors,
-  conflictError,
-  createRouter,
-  jsonContent,
-  notFoundError,
-  security,
-} from '../../http/openapi.ts';
+import { conflictError, createRouter, jsonContent, notFoundError, security } from '../../http/openapi.ts';
 import { actorOf } from '../../http/principal.ts';
 import { translatorFor } from '../../i18n.ts';
 import { LanguageTag, MarketCode, marketParam } from '../markets/markets.schemas.ts';
@@ -127,7 +120,7 @@ export function readinessRoutes(deps: AppDeps) {
             status: CellStatus.optional(),
           }),
         },
-        responses: { 200: jsonContent(StatusMatrixSchema, 'The matrix'), ...commonErrors },
+        responses: { 200: jsonContent(StatusMatrixSchema, 'The matrix') },
       }),
       async (c) => {
         const body = await localizationStatus(serviceContext(deps), c.var.principal, c.req.valid('query'));
@@ -146,7 +139,7 @@ export function readinessRoutes(deps: AppDeps) {
         security,
         middleware: [readers] as const,
         request: { params: marketParam },
-        responses: { 200: jsonContent(ReadinessSchema, 'Readiness'), ...commonErrors, ...notFoundError },
+        responses: { 200: jsonContent(ReadinessSchema, 'Readiness'), ...notFoundError },
       }),
       async (c) => {
         const { market } = c.req.valid('param');
@@ -182,7 +175,6 @@ export function readinessRoutes(deps: AppDeps) {
         },
         responses: {
           200: jsonContent(SubmitDraftsSchema, 'What was submitted and what was skipped'),
-          ...commonErrors,
           ...notFoundError,
           ...conflictError,
         },

@@ -2,7 +2,6 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type AppDeps, serviceContext } from '../../context.ts';
 import { authorize } from '../../http/auth.ts';
 import {
-  commonErrors,
   conflictError,
   createRouter,
   jsonBody,
@@ -47,7 +46,6 @@ export function sandboxRoutes(deps: AppDeps) {
           z.object({ providerTemplateName: z.string(), languageCode: z.string(), outcome: z.string() }),
           'The decision as ingested',
         ),
-        ...commonErrors,
         ...notFoundError,
         ...conflictError,
       },

@@ -8,7 +8,6 @@ import { fieldMessage } from '../../http/field-messages.ts';
 import { requestHeader } from '../../http/headers.ts';
 import { readJson } from '../../http/json-body.ts';
 import {
-  commonErrors,
   createRouter,
   jsonBody,
   jsonContent,
@@ -169,7 +168,6 @@ const bundleRoute = createRoute({
   responses: {
     200: jsonContent(BundleSchema, 'The bundle'),
     304: { description: 'Not modified since the ETag you have' },
-    ...commonErrors,
     ...notFoundError,
   },
 });
@@ -191,7 +189,7 @@ const renderRoute = createRoute({
     'Never returns an unapproved variant. 404 no-approved-variant lists each variant’s status; 422 invalid-variables names each offending variable.',
   security,
   request: { body: jsonBody(RenderRequestSchema) },
-  responses: { 200: jsonContent(RenderResultSchema, 'Rendered'), ...commonErrors, ...notFoundError },
+  responses: { 200: jsonContent(RenderResultSchema, 'Rendered'), ...notFoundError },
 });
 
 export function servingRoutes(deps: AppDeps) {
@@ -245,7 +243,7 @@ export function servingRoutes(deps: AppDeps) {
       security,
       middleware: [senders] as const,
       request: { body: jsonBody(BatchRequestSchema) },
-      responses: { 200: jsonContent(BatchResultSchema, 'Results in recipient order'), ...commonErrors },
+      responses: { 200: jsonContent(BatchResultSchema, 'Results in recipient order') },
     }),
     (c) => {
       const request = c.req.valid('json');

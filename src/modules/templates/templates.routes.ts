@@ -3,7 +3,6 @@ import { type AppDeps, serviceContext } from '../../context.ts';
 import { authorize } from '../../http/auth.ts';
 import { requireIfMatch } from '../../http/etag.ts';
 import {
-  commonErrors,
   conflictError,
   createRouter,
   jsonBody,
@@ -50,7 +49,7 @@ export function templateRoutes(deps: AppDeps) {
         security,
         middleware: [readers] as const,
         request: { query: TemplateListQuery.extend(pageQuery) },
-        responses: { 200: jsonContent(pageSchema(TemplateSchema), 'Templates by key'), ...commonErrors },
+        responses: { 200: jsonContent(pageSchema(TemplateSchema), 'Templates by key') },
       }),
       async (c) => {
         const { limit, cursor, archived, served, ...filter } = c.req.valid('query');
@@ -74,7 +73,7 @@ export function templateRoutes(deps: AppDeps) {
         security,
         middleware: [editors] as const,
         request: { body: jsonBody(NewTemplateSchema) },
-        responses: { 201: jsonContent(TemplateSchema, 'Created'), ...commonErrors, ...conflictError },
+        responses: { 201: jsonContent(TemplateSchema, 'Created'), ...conflictError },
       }),
       async (c) => {
         const row = await createTemplate(
@@ -99,7 +98,6 @@ export function templateRoutes(deps: AppDeps) {
         request: { params: templateParam },
         responses: {
           200: jsonContent(TemplateWithVariantsSchema, 'The template'),
-          ...commonErrors,
           ...notFoundError,
         },
       }),
@@ -125,7 +123,6 @@ export function templateRoutes(deps: AppDeps) {
         request: { params: templateParam, body: jsonBody(TemplatePatchSchema) },
         responses: {
           200: jsonContent(TemplateSchema, 'Updated'),
-          ...commonErrors,
           ...notFoundError,
           ...preconditionErrors,
         },
@@ -155,7 +152,6 @@ export function templateRoutes(deps: AppDeps) {
         request: { params: templateParam },
         responses: {
           200: jsonContent(TemplateSchema, 'Archived'),
-          ...commonErrors,
           ...notFoundError,
           ...preconditionErrors,
         },

@@ -8,7 +8,6 @@ import type { AppEnv } from '../../http/env.ts';
 import { requireIfMatch } from '../../http/etag.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import {
-  commonErrors,
   conflictError,
   createRouter,
   jsonBody,
@@ -97,7 +96,6 @@ export function versionRoutes(deps: AppDeps) {
         request: { params: variantParams, query: z.object(pageQuery) },
         responses: {
           200: jsonContent(pageSchema(VersionSchema), 'Versions'),
-          ...commonErrors,
           ...notFoundError,
         },
       }),
@@ -124,7 +122,6 @@ export function versionRoutes(deps: AppDeps) {
         request: { params: variantParams, body: jsonBody(NewVersionSchema) },
         responses: {
           201: jsonContent(VersionSchema, 'The new draft'),
-          ...commonErrors,
           ...notFoundError,
           ...conflictError,
         },
@@ -155,7 +152,7 @@ export function versionRoutes(deps: AppDeps) {
         security,
         middleware: [readers] as const,
         request: { params: versionParams },
-        responses: { 200: jsonContent(VersionSchema, 'The version'), ...commonErrors, ...notFoundError },
+        responses: { 200: jsonContent(VersionSchema, 'The version'), ...notFoundError },
       }),
       async (c) => {
         const params = c.req.valid('param');
@@ -176,7 +173,6 @@ export function versionRoutes(deps: AppDeps) {
         request: { params: versionParams, body: jsonBody(VersionPatchSchema) },
         responses: {
           200: jsonContent(VersionSchema, 'Updated'),
-          ...commonErrors,
           ...notFoundError,
           ...conflictError,
           ...preconditionErrors,
@@ -209,7 +205,6 @@ export function versionRoutes(deps: AppDeps) {
         request: { params: versionParams },
         responses: {
           204: { description: 'Deleted' },
-          ...commonErrors,
           ...notFoundError,
           ...conflictError,
           ...preconditionErrors,
@@ -241,7 +236,6 @@ export function versionRoutes(deps: AppDeps) {
             }),
             'Findings',
           ),
-          ...commonErrors,
           ...notFoundError,
         },
       }),
@@ -278,7 +272,6 @@ export function versionRoutes(deps: AppDeps) {
         },
         responses: {
           202: jsonContent(z.object({ status: z.literal('queued'), version: VersionSchema }), 'Queued'),
-          ...commonErrors,
           ...notFoundError,
           ...conflictError,
         },
@@ -325,7 +318,6 @@ export function versionRoutes(deps: AppDeps) {
         },
         responses: {
           200: jsonContent(VersionSchema, 'In appeal'),
-          ...commonErrors,
           ...notFoundError,
           ...conflictError,
         },
@@ -354,7 +346,7 @@ export function versionRoutes(deps: AppDeps) {
         security,
         middleware: [readers] as const,
         request: { params: versionParams, query: z.object(pageQuery) },
-        responses: { 200: jsonContent(pageSchema(EventSchema), 'Events'), ...commonErrors, ...notFoundError },
+        responses: { 200: jsonContent(pageSchema(EventSchema), 'Events'), ...notFoundError },
       }),
       async (c) => {
         const params = c.req.valid('param');
@@ -375,7 +367,7 @@ export function versionRoutes(deps: AppDeps) {
         security,
         middleware: [readers] as const,
         request: { params: templateParam, query: z.object(pageQuery) },
-        responses: { 200: jsonContent(pageSchema(EventSchema), 'Events'), ...commonErrors, ...notFoundError },
+        responses: { 200: jsonContent(pageSchema(EventSchema), 'Events'), ...notFoundError },
       }),
       async (c) => {
         const { key } = c.req.valid('param');
